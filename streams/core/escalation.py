@@ -1,12 +1,216 @@
-"""Escalation language: lexicon matches with action, category, modality, and a level."""
+"""Escalation language: lexicon matches with action, category, modality, and a level.
+
+The lexicon (``data/escalation.yaml``) lists PLOVER-style actions as word-slot patterns with
+their inflections, each with a category and a weight. Matching runs over the lowercased word
+tokens of the cleaned text; a multi-word pattern may skip a few words inside one clause
+("deployment of strike weapons", "transfer of NATO troops").
+
+Every match gets a modality from the words before it in its clause (and, for attribution,
+from its sentence or enclosing quotation marks):
+
+- negated: "denied any plans to deploy troops", "no missiles were moved", "ruled out"
+  ("did not rule out military action" is a live threat: hypothetical, not negated);
+- hypothetical: could, might, would, if, threatened to ...;
+- future: will, plans to, is set to ...;
+- reported: said, according to, reportedly, or inside a quotation;
+- asserted: none of these.
+
+Domain and trap cues from the YAML (sport, business, labour strikes, natural disasters,
+history lessons, peace deals and troop withdrawals) in the sentence of a match drop it or
+discount it for the categories they cover; entries also carry `exclude` collocations
+("price war", "invasion of privacy").
+
+Level rubric (the weight bands are in the YAML):
+
+- low: rhetoric, warnings, demands, protests;
+- medium: expulsions, sanctions, deployments, drills, airspace violations, riots;
+- high: lethal strikes, shelling, invasion, mobilisation, ultimatums, embassy evacuations;
+- critical: nuclear threats or alert changes, declared war.
+
+The strongest counting match sets the level: asserted and reported matches at their own
+level, hypothetical and future ones one level lower (never below low), negated ones never.
+The score is a damped noisy-OR over distinct entries (the strongest occurrence of each):
+``1 - (1 - s_top) * prod(1 - d * s_other)`` with ``s = weight * modality_factor`` and the
+damping ``d`` of the YAML, so corroboration raises the score without letting a pile of
+rhetoric outrank one strong act. Title matches count towards
+level and score; only text matches are returned, so every offset indexes ``text``.
+"""
 
 from __future__ import annotations
 
-from streams.models import Escalation
+from dataclasses import dataclass
 
-__all__ = ["assess_escalation"]
+from streams.core.escalation_lexicon import Entry, Lexicon, Pattern, lexicon
+from streams.core.escalation_text import Tokens, modality_of, tokenize
+from streams.models import LEVELS, Action, Category, Escalation, EscalationMatch, Modality
+
+__all__ = ["assess_escalation", "find_matches"]
+
+_EXCLUDE_REACH = 3  # words either side of a match searched for an entry's `exclude` phrases
+_CATEGORY_ORDER: tuple[Category, ...] = (
+    "military", "diplomatic", "economic", "cyber", "civil_unrest", "humanitarian", "nuclear",
+    "terrorism",
+)  # fmt: skip
+_ACTION_ORDER: tuple[Action, ...] = (
+    "THREATEN", "MOBILIZE", "ASSAULT", "FIGHT", "SANCTION", "COERCE", "DEMAND", "REJECT",
+    "PROTEST",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    entry: Entry
+    first: int  # word indexes, inclusive
+    last: int
+    start: int  # character offsets
+    end: int
+    weight: float  # entry weight times the context factor
+    modality: Modality
+
+
+def _match_at(tokens: Tokens, index: int, pattern: Pattern) -> int | None:
+    """Index of the last word when `pattern` matches from word `index`, else None."""
+    words = tokens.words
+    position = index
+    for gap, slot in zip(pattern.gaps, pattern.slots[1:], strict=True):
+        limit = min(position + gap + 2, len(words))
+        found = None
+        for candidate in range(position + 1, limit):
+            if tokens.clause_break(candidate):
+                break
+            if words[candidate] in slot:
+                found = candidate
+                break
+        if found is None:
+            return None
+        position = found
+    return position
+
+
+def _excluded(tokens: Tokens, first: int, last: int, entry: Entry) -> bool:
+    """True when one of the entry's exclude phrases stands next to the match."""
+    if not entry.exclude:
+        return False
+    low = max(0, first - _EXCLUDE_REACH - 2)
+    near = tuple(tokens.words[low : last + _EXCLUDE_REACH + 3])
+    for phrase in entry.exclude:
+        size = len(phrase)
+        for i in range(len(near) - size + 1):
+            if near[i : i + size] == phrase:
+                return True
+    return False
+
+
+def _context_factor(sentence: str, category: str, lex: Lexicon) -> float:
+    factor = 1.0
+    for context in lex.contexts:
+        if context.categories is not None and category not in context.categories:
+            continue
+        if context.cues.search(sentence) is None:
+            continue
+        if context.unless is not None and context.unless.search(sentence) is not None:
+            continue
+        factor *= context.factor
+    return factor
+
+
+def _raw_hits(tokens: Tokens, lex: Lexicon) -> list[_Hit]:
+    """Every pattern match that survives exclusions and domain contexts."""
+    hits: list[_Hit] = []
+    sentences: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
+    first_index = lex.first
+    for index, word in enumerate(tokens.words):
+        numbers = first_index.get(word)
+        if numbers is None:
+            continue
+        for number in numbers:
+            pattern = lex.patterns[number]
+            last = _match_at(tokens, index, pattern) if pattern.gaps else index
+            if last is None:
+                continue
+            entry = lex.entries[pattern.entry]
+            if _excluded(tokens, index, last, entry):
+                continue
+            bounds = tokens.sentence_of(index, last)
+            if bounds not in sentences:
+                low, high = bounds
+                text = tokens.text[tokens.starts[low] : tokens.ends[high]].lower()
+                sentences[bounds] = (text, tuple(tokens.words[low : high + 1]))
+            sentence_text, sentence_words = sentences[bounds]
+            factor = _context_factor(sentence_text, entry.category, lex)
+            if factor <= 0.0:
+                continue
+            modality = modality_of(tokens, index, last, sentence_words, lex)
+            start, end = tokens.starts[index], tokens.ends[last]
+            hits.append(_Hit(entry, index, last, start, end, entry.weight * factor, modality))
+    return _drop_contained(hits)
+
+
+def _drop_contained(hits: list[_Hit]) -> list[_Hit]:
+    """Keep the longest reading: drop a match inside another one that weighs as much or more."""
+    hits.sort(key=lambda h: (h.start, -h.end, -h.weight))
+    kept: list[_Hit] = []
+    for hit in hits:
+        if not any(
+            k.start <= hit.start and hit.end <= k.end and k.weight >= hit.weight for k in kept
+        ):
+            kept.append(hit)
+    return kept
+
+
+def _to_match(tokens: Tokens, hit: _Hit) -> EscalationMatch:
+    return EscalationMatch(
+        term=tokens.text[hit.start : hit.end],
+        action=hit.entry.action,
+        category=hit.entry.category,
+        weight=round(hit.weight, 3),
+        start=hit.start,
+        end=hit.end,
+        modality=hit.modality,
+    )
+
+
+def find_matches(text: str) -> list[EscalationMatch]:
+    """All escalation matches in text, negated ones included, with offsets into text."""
+    tokens = tokenize(text)
+    return [_to_match(tokens, hit) for hit in _raw_hits(tokens, lexicon())]
+
+
+def _level_of(hit: _Hit, lex: Lexicon) -> int:
+    """Level index a counting match supports: one lower when hypothetical or future."""
+    level = lex.level_of(hit.weight)
+    if hit.modality in ("hypothetical", "future"):
+        level = max(level - 1, 1)
+    return level
 
 
 def assess_escalation(text: str, title: str | None = None) -> Escalation:
     """Score how far the story escalates, from the matches of the escalation lexicon."""
-    raise NotImplementedError
+    lex = lexicon()
+    tokens = tokenize(text)
+    text_hits = _raw_hits(tokens, lex)
+    counting = [h for h in text_hits if h.modality != "negated"]
+    if title:
+        counting += [h for h in _raw_hits(tokenize(title), lex) if h.modality != "negated"]
+    level = 0
+    strongest: dict[str, float] = {}
+    categories: set[str] = set()
+    actions: set[str] = set()
+    for hit in counting:
+        level = max(level, _level_of(hit, lex))
+        value = hit.weight * lex.factors[hit.modality]
+        strongest[hit.entry.id] = max(strongest.get(hit.entry.id, 0.0), value)
+        categories.add(hit.entry.category)
+        actions.add(hit.entry.action)
+    values = sorted(strongest.values(), reverse=True)
+    remaining = 1.0 - values[0] if values else 1.0
+    for value in values[1:]:
+        remaining *= 1.0 - lex.secondary_damping * value
+    return Escalation(
+        flag=level > 0,
+        level=LEVELS[level],
+        score=round(1.0 - remaining, 4),
+        categories=[c for c in _CATEGORY_ORDER if c in categories],
+        actions=[a for a in _ACTION_ORDER if a in actions],
+        matches=[_to_match(tokens, hit) for hit in text_hits],
+    )

@@ -1,0 +1,47 @@
+# newsstream: the commands a user and CI run. `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test unit integration lint format schemas bench eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install newsstream with its test tools
+
+demo: $(STAMP) ## embedded broker + worker + sample feed, alerts live until Ctrl-C
+	$(BIN)/newsstream demo
+
+test: lint ## lint, type-check, then the whole test suite (unit, agents, integration)
+	$(BIN)/pytest
+
+unit: $(STAMP)
+	$(BIN)/pytest -m "not integration"
+
+integration: $(STAMP)
+	$(BIN)/pytest -m integration
+
+lint: $(STAMP)
+	$(BIN)/ruff check streams tests
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix streams tests
+	$(BIN)/ruff format streams tests
+
+schemas: $(STAMP) ## regenerate the JSON Schema files from the models
+	$(BIN)/python -m streams.schema_export
+
+bench: $(STAMP) ## core throughput, latency and memory
+	$(BIN)/newsstream bench --core
+
+eval: $(STAMP) ## extraction scores on the labelled dev set in ../shared/eval (when present)
+	$(BIN)/python ../shared/eval/score.py ../shared/eval/meantime_dev.jsonl --cmd "$(BIN)/newsstream enrich -"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .newsstream-data

@@ -1,0 +1,327 @@
+"""The `newsstream` command line: the only module that prints to the console."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import orjson
+
+from streams import __version__
+from streams.errors import NewsstreamError
+from streams.models import LEVELS, Alert
+
+__all__ = ["main", "build_parser"]
+
+LEVEL_COLOURS = {"low": "36", "medium": "33", "high": "31", "critical": "1;41"}
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from streams.settings import load_settings
+
+    return load_settings()
+
+
+def _progress(label: str, total: int | None) -> Callable[[int], None]:
+    """A progress reporter: a live line with rate and ETA on a terminal, plain lines otherwise."""
+    started = time.monotonic()
+    tty = sys.stderr.isatty()
+    last = [0.0]
+
+    def report(done: int) -> None:
+        now = time.monotonic()
+        if not tty and now - last[0] < 5 and done != total:
+            return
+        last[0] = now
+        rate = done / max(now - started, 1e-9)
+        eta = f", ETA {(total - done) / rate:.0f} s" if total and rate and done < total else ""
+        of = f"/{total}" if total else ""
+        line = f"{label}: {done}{of} ({rate:.0f}/s{eta})"
+        if tty:
+            end = "\n" if total is not None and done >= total else ""
+            sys.stderr.write(f"\r{line}{end}")
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+    return report
+
+
+# --- enrich -----------------------------------------------------------------------------------
+
+
+def _parse_reference(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    from streams.core.pubtime import parse_timestamp
+
+    try:
+        moment = parse_timestamp(value, "UTC")
+    except ValueError as exc:
+        raise NewsstreamError(f"--reference-time: not an ISO 8601 timestamp: {value!r}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def cmd_enrich(args: argparse.Namespace) -> int:
+    from streams.app import to_json
+    from streams.core.pipeline import CoreOptions, MessageContext, enrich
+
+    settings = _settings()
+    options = CoreOptions(max_message_bytes=settings.max_message_bytes, source_tz=settings.source_tz)
+    ctx = MessageContext(reference_time=_parse_reference(args.reference_time))
+    source: BinaryIO
+    if args.path == "-":
+        source = sys.stdin.buffer
+    else:
+        path = Path(args.path)
+        if not path.is_file():
+            raise NewsstreamError(f"{path}: no such file")
+        source = path.open("rb")
+    out = sys.stdout.buffer
+    with source:
+        for line in source:
+            result = enrich(line.rstrip(b"\r\n"), ctx, options)
+            out.write(to_json(result))
+            out.write(b"\n")
+            if args.flush:
+                out.flush()
+    out.flush()
+    return 0
+
+
+# --- worker, topics, produce, alerts ----------------------------------------------------------
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from streams.worker import run_worker
+
+    run_worker(_settings())
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    from streams.topics import describe_topics, ensure_topics
+
+    settings = _settings()
+    infos = asyncio.run(ensure_topics(settings) if args.create else describe_topics(settings))
+    if args.json:
+        print(orjson.dumps([info.__dict__ for info in infos]).decode())
+        return 0
+    for info in infos:
+        state = "created" if info.created else ("exists" if info.exists else "missing")
+        print(f"{info.name:<24} {info.partitions:>4} partitions  {state}")
+    return 0 if all(i.exists for i in infos) else 1
+
+
+def cmd_produce(args: argparse.Namespace) -> int:
+    from streams.client import iter_file_messages, produce_records, sample_feed_path
+
+    settings = _settings()
+    paths = [Path(p) for p in args.paths]
+    if args.sample:
+        paths.insert(0, sample_feed_path())
+    if not paths:
+        raise NewsstreamError("nothing to publish: give files, or --sample for the bundled feed")
+    records = [record for path in paths for record in iter_file_messages(path)]
+    progress = _progress("published", len(records)) if not args.json else None
+    sent = asyncio.run(produce_records(settings, records, topic=args.topic, on_sent=progress))
+    topic = args.topic or settings.topic_raw
+    if args.json:
+        print(orjson.dumps({"topic": topic, "sent": sent, "files": len(paths)}).decode())
+    else:
+        print(f"published {sent} messages from {len(paths)} file(s) to {topic}")
+    return 0
+
+
+def format_alert(alert: Alert, colour: bool) -> str:
+    """One human-readable block for an alert."""
+    level = alert.level.upper()
+    if colour:
+        level = f"\033[{LEVEL_COLOURS.get(alert.level, '0')}m{level}\033[0m"
+    lines = [f"[{level}] {alert.title or '(no title)'}"]
+    if alert.categories:
+        lines.append(f"  categories: {', '.join(alert.categories)}  actions: {', '.join(alert.actions)}")
+    if alert.entities:
+        lines.append(f"  entities:   {', '.join(alert.entities)}")
+    lines.append(f"  {alert.summary}")
+    return "\n".join(lines)
+
+
+def _alert_printer(as_json: bool) -> Callable[[Alert], None]:
+    colour = sys.stdout.isatty()
+
+    def show(alert: Alert) -> None:
+        if as_json:
+            print(orjson.dumps(alert.model_dump(mode="json", by_alias=True)).decode(), flush=True)
+        else:
+            print(format_alert(alert, colour) + "\n", flush=True)
+
+    return show
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from streams.client import AlertFilter, follow_alerts
+
+    wanted = AlertFilter(
+        min_level=args.level, categories=frozenset(args.category or ()), entity=args.entity
+    )
+    try:
+        asyncio.run(
+            follow_alerts(
+                _settings(),
+                _alert_printer(args.json),
+                wanted=wanted,
+                from_beginning=args.from_beginning,
+                max_alerts=args.max,
+                idle_timeout=args.idle_timeout,
+            )
+        )
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+# --- demo and bench ---------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from streams.client import sample_feed_path
+    from streams.demo import run_demo
+
+    colour = sys.stdout.isatty()
+    first: list[float] = []
+
+    def status(text: str) -> None:
+        print(f"-- {text}", flush=True)
+
+    def show(alert: Alert, elapsed: float) -> None:
+        if not first:
+            first.append(elapsed)
+            status(f"first alert {elapsed:.1f} s after start")
+        print(format_alert(alert, colour) + "\n", flush=True)
+
+    feed = Path(args.feed) if args.feed else sample_feed_path()
+    count = run_demo(
+        feed,
+        min_level=args.level,
+        on_status=status,
+        on_alert=show,
+        partitions=args.partitions,
+        idle_exit=args.exit_after_idle,
+    )
+    status(f"stopped after {count} alerts; broker and worker are shut down")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from streams.bench import bench_core, format_table
+
+    result = bench_core(args.articles, size=args.size)
+    print(orjson.dumps(result).decode() if args.json else format_table(result))
+    return 0
+
+
+# --- parser -----------------------------------------------------------------------------------
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    helptext: str,
+    example: str,
+    func: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    parser = sub.add_parser(
+        name,
+        help=helptext,
+        description=helptext,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(func=func)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="newsstream",
+        description="Event-driven stream processor for breaking news.",
+        epilog="Configuration comes from NEWSSTREAM_* environment variables (see the README).",
+    )
+    parser.add_argument("--version", action="version", version=f"newsstream {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = _command(sub, "demo", "run the whole pipeline on the embedded broker and show alerts",
+                 "newsstream demo", cmd_demo)
+    p.add_argument("--feed", help="JSONL feed to publish (default: the bundled sample feed)")
+    p.add_argument("--level", choices=LEVELS, default="medium", help="lowest level to show")
+    p.add_argument("--partitions", type=int, default=4)
+    p.add_argument("--exit-after-idle", type=float, metavar="SECONDS",
+                   help="stop after this long without a new alert (default: run until Ctrl-C)")
+
+    _command(sub, "worker", "run a Faust worker against NEWSSTREAM_BROKER",
+             "NEWSSTREAM_BROKER=localhost:9092 newsstream worker", cmd_worker)
+
+    p = _command(sub, "enrich", "enrich raw messages offline, one JSON line out per line in",
+                 "newsstream enrich - < articles.jsonl > enriched.jsonl", cmd_enrich)
+    p.add_argument("path", nargs="?", default="-", help="JSONL file, or - for stdin (default)")
+    p.add_argument("--reference-time", metavar="ISO",
+                   help="reference time for datelines without a year (default: received_at)")
+    p.add_argument("--flush", action="store_true", help="flush after every line")
+
+    p = _command(sub, "produce", "publish JSONL, text or HTML files to news.raw",
+                 "newsstream produce feed.jsonl page.html", cmd_produce)
+    p.add_argument("paths", nargs="*", help="files: .jsonl = one message per line, else one each")
+    p.add_argument("--sample", action="store_true", help="also publish the bundled sample feed")
+    p.add_argument("--topic", help="topic to publish to (default: NEWSSTREAM_TOPIC_RAW)")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+
+    p = _command(sub, "alerts", "follow news.alerts, filtered",
+                 "newsstream alerts --level high --category military", cmd_alerts)
+    p.add_argument("--level", choices=LEVELS, default="none", help="lowest level to show")
+    p.add_argument("--category", action="append", help="keep alerts with this category (repeat)")
+    p.add_argument("--entity", help="keep alerts naming this entity (substring, any case)")
+    p.add_argument("--from-beginning", action="store_true", help="replay the topic first")
+    p.add_argument("--max", type=int, help="stop after this many alerts")
+    p.add_argument("--idle-timeout", type=float, metavar="SECONDS",
+                   help="stop after this long without a new alert")
+    p.add_argument("--json", action="store_true", help="one JSON alert per line")
+
+    p = _command(sub, "topics", "describe the topics, or create the missing ones",
+                 "newsstream topics --create", cmd_topics)
+    p.add_argument("--create", action="store_true", help="create missing topics")
+    p.add_argument("--json", action="store_true")
+
+    p = _command(sub, "bench", "measure the enrichment core: articles/s, latency, memory",
+                 "newsstream bench --core --articles 2000", cmd_bench)
+    p.add_argument("--core", action="store_true", help="the pure core, no broker (the default)")
+    p.add_argument("--articles", type=int, default=2000)
+    p.add_argument("--size", type=int, default=3000, help="bytes of text per article")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run a command; a domain error is one line on stderr and exit code 1."""
+    args = build_parser().parse_args(argv)
+    if args.command != "worker":
+        from streams.logs import configure_logging
+
+        configure_logging("WARNING", "text")
+    try:
+        code = args.func(args)
+    except NewsstreamError as exc:
+        print(f"newsstream {args.command}: {exc}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        code = 0
+    sys.exit(code)

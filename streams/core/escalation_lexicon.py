@@ -1,0 +1,242 @@
+"""The escalation lexicon (data/escalation.yaml) compiled into word-slot patterns and cue tables."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from itertools import product
+from typing import Any, cast
+
+import yaml
+
+from streams.models import LEVELS, Action, Category, Modality
+
+__all__ = [
+    "CueSet",
+    "Context",
+    "Entry",
+    "Pattern",
+    "Lexicon",
+    "expand",
+    "lexicon",
+    "phrase_tokens",
+]
+
+_BRACE_RE = re.compile(r"\{([^{}]*)\}")
+_WORD_RE = re.compile(r"[^\W_]+(?:['’]t\b)?")
+_GAP_RE = re.compile(r"^\.\.(\d+)$")
+_CATEGORIES: frozenset[str] = frozenset(
+    ("military", "diplomatic", "economic", "cyber", "civil_unrest", "humanitarian", "nuclear",
+     "terrorism")
+)  # fmt: skip
+_ACTIONS: frozenset[str] = frozenset(
+    ("THREATEN", "MOBILIZE", "ASSAULT", "FIGHT", "SANCTION", "COERCE", "DEMAND", "REJECT",
+     "PROTEST")
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon entry: what its patterns mean and how much they weigh."""
+
+    id: str
+    category: Category
+    action: Action
+    weight: float
+    level: int  # index in LEVELS
+    exclude: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A compiled pattern: word slots and the largest gap allowed before each later slot."""
+
+    entry: int
+    slots: tuple[frozenset[str], ...]
+    gaps: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CueSet:
+    """Cue phrases split into single words (set lookup) and multi-word tuples."""
+
+    words: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+
+    def found_in(self, tokens: tuple[str, ...]) -> bool:
+        """True when any cue occurs in the token sequence."""
+        if not self.words.isdisjoint(tokens):
+            return True
+        for phrase in self.phrases:
+            size = len(phrase)
+            for i in range(len(tokens) - size + 1):
+                if tokens[i : i + size] == phrase:
+                    return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """A domain or trap context detected by cue words in the sentence of a match."""
+
+    name: str
+    categories: frozenset[str] | None  # None = all categories
+    factor: float
+    cues: re.Pattern[str]
+    unless: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Everything the matcher needs, compiled once."""
+
+    entries: tuple[Entry, ...]
+    patterns: tuple[Pattern, ...]
+    first: dict[str, tuple[int, ...]]
+    level_floors: tuple[float, ...]
+    factors: dict[Modality, float]
+    secondary_damping: float
+    window: int
+    cues: dict[str, CueSet]
+    contexts: tuple[Context, ...]
+
+    def level_of(self, weight: float) -> int:
+        """Index in LEVELS of the band a weight falls in (0 = none)."""
+        level = 0
+        for index, floor in enumerate(self.level_floors, start=1):
+            if weight >= floor:
+                level = index
+        return level
+
+
+def expand(text: str) -> list[str]:
+    """Brace-expand 'deploy{,s,ed}' into ['deploy', 'deploys', 'deployed']; recursive."""
+    match = _BRACE_RE.search(text)
+    if match is None:
+        return [text]
+    head, tail = text[: match.start()], text[match.end() :]
+    out: list[str] = []
+    for option in match.group(1).split(","):
+        out.extend(expand(head + option + tail))
+    return out
+
+
+def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    """Split a phrase into lowercase word tokens, the way texts are tokenised."""
+    return tuple(m.group().lower().replace("’", "'") for m in _WORD_RE.finditer(phrase))
+
+
+def _compile_pattern(source: str, entry: int) -> list[Pattern]:
+    slots: list[frozenset[str]] = []
+    gaps: list[int] = []
+    gap = 0
+    for part in source.split():
+        gap_match = _GAP_RE.match(part)
+        if gap_match:
+            gap = int(gap_match.group(1))
+            continue
+        forms: set[str] = set()
+        for alternative in part.split("|"):
+            for form in expand(alternative):
+                words = phrase_tokens(form)
+                if len(words) != 1:
+                    raise ValueError(f"slot {form!r} of pattern {source!r} is not one word")
+                forms.add(words[0])
+        if slots:
+            gaps.append(gap)
+        slots.append(frozenset(forms))
+        gap = 0
+    if not slots:
+        raise ValueError(f"empty pattern in entry {entry}")
+    return [Pattern(entry, tuple(slots), tuple(gaps))]
+
+
+def _cue_set(phrases: list[str]) -> CueSet:
+    words: set[str] = set()
+    multi: list[tuple[str, ...]] = []
+    for phrase in phrases:
+        for form in expand(phrase):
+            tokens = ("n't",) if form == "n't" else phrase_tokens(form)
+            if len(tokens) == 1:
+                words.add(tokens[0])
+            elif tokens:
+                multi.append(tokens)
+    return CueSet(frozenset(words), tuple(multi))
+
+
+def _cue_regex(phrases: list[str], regexes: list[str]) -> re.Pattern[str]:
+    parts = [
+        r"[\W_]+".join(re.escape(word) for word in phrase_tokens(form))
+        for phrase in phrases
+        for form in expand(phrase)
+    ]
+    body = "|".join(sorted(set(parts), key=len, reverse=True))
+    alternatives = [rf"\b(?:{body})\b"] if body else []
+    return re.compile("|".join(alternatives + regexes))
+
+
+def _build(raw: dict[str, Any]) -> Lexicon:
+    levels = raw["levels"]
+    floors = tuple(float(levels[name]) for name in LEVELS[1:])
+    entries: list[Entry] = []
+    patterns: list[Pattern] = []
+    for index, item in enumerate(raw["entries"]):
+        if item["category"] not in _CATEGORIES or item["action"] not in _ACTIONS:
+            raise ValueError(f"entry {item['id']}: unknown category or action")
+        weight = float(item["weight"])
+        level = sum(1 for floor in floors if weight >= floor)
+        if not 0.0 < weight <= 1.0 or level == 0:
+            raise ValueError(f"entry {item['id']}: weight {weight} is outside the level bands")
+        exclude = tuple(
+            phrase_tokens(form) for phrase in item.get("exclude", []) for form in expand(phrase)
+        )
+        entries.append(
+            Entry(
+                id=str(item["id"]),
+                category=cast(Category, item["category"]),
+                action=cast(Action, item["action"]),
+                weight=weight,
+                level=level,
+                exclude=exclude,
+            )
+        )
+        for source in item["patterns"]:
+            patterns.extend(_compile_pattern(str(source), index))
+    first: dict[str, list[int]] = {}
+    for number, pattern in enumerate(patterns):
+        for word in pattern.slots[0]:
+            first.setdefault(word, []).append(number)
+    modality = raw["modality"]
+    cue_kinds = ("live_threat", "negated", "negated_after", "hypothetical", "future", "reported")
+    contexts = tuple(
+        Context(
+            name=name,
+            categories=None if spec["categories"] == "all" else frozenset(spec["categories"]),
+            factor=float(spec["factor"]),
+            cues=_cue_regex(spec.get("cues", []), spec.get("regex", [])),
+            unless=_cue_regex(spec["unless"], []) if spec.get("unless") else None,
+        )
+        for name, spec in raw["contexts"].items()
+    )
+    return Lexicon(
+        entries=tuple(entries),
+        patterns=tuple(patterns),
+        first={word: tuple(numbers) for word, numbers in first.items()},
+        level_floors=floors,
+        factors={cast(Modality, k): float(v) for k, v in modality["factors"].items()},
+        secondary_damping=float(raw["score"]["secondary_damping"]),
+        window=int(modality["window"]),
+        cues={kind: _cue_set(modality[kind]) for kind in cue_kinds},
+        contexts=contexts,
+    )
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Load and compile data/escalation.yaml once per process."""
+    source = resources.files("streams.core").joinpath("data/escalation.yaml")
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    return _build(cast(dict[str, Any], raw))
+

@@ -1,0 +1,291 @@
+"""Capitalised-span chunking and rule-based typing of the spans into entity mentions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from streams.core.gazetteer import GazEntry, cues, first_names, gazetteer, stopwords, titles
+from streams.models import EntityType, Geo
+
+__all__ = ["Mention", "find_mentions"]
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_][\w&]*(?:(?:['’](?![sS]\b)|-|&)[\w&]+)*")
+_ABBREV = frozenset(
+    "Mr Mrs Ms Dr Prof St Jr Sr Inc Corp Ltd Co Gen Sen Rep Gov Lt Col Capt Mt Sgt Adm".split()
+)
+_PARTICLES = frozenset("de da del der van von den la le du al el bin ibn".split())
+_LOWER_TAIL = re.compile(r"(?:-[a-z]+)+$")
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|based in|outside)\s+$")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_ACRONYM = re.compile(r"^(?:[A-Z][A-Z&]{1,5}|(?:[A-Z]\.){2,})$")
+_OPENERS = "\"“«'‘([—–-*• \t"
+# Characters after which a capitalised word starts a sentence (and so proves nothing).
+_SENTENCE_END = ".!?:;\n|"
+# How far (in characters) before a span a lower-case title may stand: "chief executive X".
+_TITLE_WINDOW = 40
+
+
+@dataclass(slots=True)
+class Mention:
+    """One typed mention of a name in the text."""
+
+    start: int
+    end: int
+    text: str
+    type: EntityType | None
+    canonical: str | None = None
+    geo: Geo | None = None
+    from_gazetteer: bool = False
+    initial: bool = False
+    tokens: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    conn: bool = False
+
+
+@cache
+def _title_tail() -> re.Pattern[str]:
+    words = sorted((" ".join(t) for t in titles()), key=len, reverse=True)
+    alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"\b(?:{alt})\.?,?\s+$", re.IGNORECASE)
+
+
+@cache
+def _speech_after() -> re.Pattern[str]:
+    alt = "|".join(sorted(cues().speech_verbs))
+    return re.compile(rf"^(?:,[^,.;\n]{{1,60}},)?\s+(?:has\s+|had\s+|also\s+)?(?:{alt})\b")
+
+
+@cache
+def _speech_before() -> re.Pattern[str]:
+    alt = "|".join(sorted(cues().speech_verbs))
+    return re.compile(rf"\b(?:{alt}),?\s+$")
+
+
+def _is_cap(tok: str) -> bool:
+    c = tok[0]
+    return c.isupper() or (c.islower() and any(ch.isupper() for ch in tok[1:3]))
+
+
+def _chunks(text: str) -> list[list[_Tok]]:
+    """Group runs of capitalised words, joined by single spaces and name connectors."""
+    of_heads = cues().of_heads
+    toks: list[_Tok] = []
+    for m in _TOKEN.finditer(text):
+        s, e = m.span()
+        word = m.group()
+        if "-" in word:
+            e = s + len(_LOWER_TAIL.sub("", word))
+        if e < len(text) and text[e] == "." and word in _ABBREV:
+            e += 1
+        elif e < len(text) and text[e] == "$":
+            continue  # a currency code: "US$40"
+        toks.append(_Tok(s, e, text[s:e]))
+    chunks: list[list[_Tok]] = []
+    cur: list[_Tok] = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        if _is_cap(t.text):
+            if cur and text[cur[-1].end : t.start] not in (" ", "\u00a0", " & "):
+                chunks.append(cur)
+                cur = []
+            cur.append(t)
+            i += 1
+            continue
+        if cur and text[cur[-1].end : t.start] == " ":
+            low = t.text.lower()
+            nxt = toks[i + 1] if i + 1 < n else None
+            nxt2 = toks[i + 2] if i + 2 < n else None
+            if low in _PARTICLES and nxt is not None and _is_cap(nxt.text):
+                cur.append(_Tok(t.start, t.end, t.text, conn=True))
+                i += 1
+                continue
+            if t.text == "of" and cur[-1].text in of_heads and nxt is not None:
+                if _is_cap(nxt.text):
+                    cur.append(_Tok(t.start, t.end, t.text, conn=True))
+                    i += 1
+                    continue
+                if nxt.text == "the" and nxt2 is not None and _is_cap(nxt2.text):
+                    cur.append(_Tok(t.start, t.end, t.text, conn=True))
+                    cur.append(_Tok(nxt.start, nxt.end, nxt.text, conn=True))
+                    i += 2
+                    continue
+        if cur:
+            chunks.append(cur)
+            cur = []
+        i += 1
+    if cur:
+        chunks.append(cur)
+    return chunks
+
+
+def _is_initial(text: str, pos: int) -> bool:
+    j = pos - 1
+    while j >= 0 and text[j] in _OPENERS:
+        j -= 1
+    return j < 0 or text[j] in _SENTENCE_END
+
+
+def _strip(toks: list[_Tok]) -> list[_Tok]:
+    stop = stopwords()
+    while toks and (toks[0].conn or toks[0].text.lower().rstrip(".") in stop):
+        toks = toks[1:]
+    while toks and (toks[-1].conn or toks[-1].text.lower().rstrip(".") in stop):
+        toks = toks[:-1]
+    return toks
+
+
+def _mention(text: str, toks: list[_Tok], etype: EntityType | None) -> Mention:
+    s, e = toks[0].start, toks[-1].end
+    return Mention(s, e, text[s:e], etype, tokens=[t.text for t in toks if not t.conn])
+
+
+def _gaz_mention(text: str, s: int, e: int, entry: GazEntry) -> Mention:
+    return Mention(s, e, text[s:e], entry.type, entry.canonical, entry.geo, True, tokens=[])
+
+
+def _head(toks: list[_Tok]) -> str:
+    for k, t in enumerate(toks):
+        if t.conn and t.text == "of" and k > 0:
+            return toks[k - 1].text
+    return toks[-1].text
+
+
+def _classify_run(text: str, run: list[_Tok], after_title: bool) -> Mention | None:
+    """Type a run of capitalised words that no gazetteer entry covers."""
+    run = _strip(run)
+    if not run:
+        return None
+    words = [t.text for t in run if not t.conn]
+    if any(_CYRILLIC.search(w) for w in words):
+        return None
+    c = cues()
+    m = _mention(text, run, None)
+    m.initial = _is_initial(text, run[0].start)
+    head = _head(run)
+    if len(words) >= 2 and head in c.org_heads:
+        m.type = "ORG"
+    elif len(words) >= 2 and head in c.loc_heads:
+        m.type = "LOC"
+    elif any(ch.isdigit() for w in words for ch in w) or words[0][0].islower():
+        m.type = "MISC"
+    elif after_title or _title_tail().search(text, max(0, run[0].start - _TITLE_WINDOW), run[0].start):
+        m.type = "PERSON" if len(words) <= 4 else None
+    elif len(words) >= 2 and words[0] in first_names() and len(words) <= 4:
+        m.type = "PERSON"
+    elif len(words) == 1 and _ACRONYM.match(words[0]):
+        m.type = "ORG"
+    elif len(words) == 1 and _PLACE_BEFORE.search(text, max(0, run[0].start - 12), run[0].start):
+        m.type = "LOC"
+    elif 2 <= len(words) <= 3 and (
+        _speech_after().match(text, run[-1].end)
+        or _speech_before().search(text, max(0, run[0].start - 20), run[0].start)
+    ):
+        m.type = "PERSON"
+    return m
+
+
+def _chunk_mentions(text: str, toks: list[_Tok], hits: dict[int, tuple[int, GazEntry]]) -> list[Mention]:
+    toks = _strip(toks)
+    if not toks:
+        return []
+    s0, e0 = toks[0].start, toks[-1].end
+    whole = hits.get(s0)
+    if whole is not None and whole[0] == e0:
+        return [_gaz_mention(text, s0, e0, whole[1])]
+    words = [t for t in toks if not t.conn]
+    c = cues()
+    head = _head(toks)
+    if _is_person(toks, hits):
+        m = _mention(text, toks, "PERSON")
+        m.initial = _is_initial(text, toks[0].start)
+        return [m]
+    if len(words) >= 2 and (head in c.org_heads or head in c.loc_heads):
+        m = _classify_run(text, toks, False)
+        out = [m] if m is not None else []
+        nested = [h for h in ((t.start, hits.get(t.start)) for t in toks) if h[1] is not None]
+        for s, h in nested:
+            if h is not None and h[1].type == "LOC" and h[1].kind != "demonym" and (s, h[0]) != (s0, e0):
+                out.append(_gaz_mention(text, s, h[0], h[1]))
+        return out
+    out = []
+    run: list[_Tok] = []
+    after_title = False
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        hit = hits.get(t.start)
+        hit_len = 0
+        if hit is not None:
+            hit_len = next((k - i + 1 for k in range(i, len(toks)) if toks[k].end == hit[0]), 0)
+        title_len = _title_at(toks, i)
+        if hit_len or title_len:
+            if run:
+                m = _classify_run(text, run, after_title)
+                if m is not None:
+                    out.append(m)
+                run = []
+            if hit is not None and hit_len >= title_len:
+                out.append(_gaz_mention(text, t.start, hit[0], hit[1]))
+                after_title = False
+                i += hit_len
+            else:
+                after_title = True
+                i += title_len
+            continue
+        run.append(t)
+        i += 1
+    if run:
+        m = _classify_run(text, run, after_title)
+        if m is not None:
+            out.append(m)
+    return out
+
+
+def _is_person(toks: list[_Tok], hits: dict[int, tuple[int, GazEntry]]) -> bool:
+    """A first name then one to three capitalised words that name no country or body."""
+    if not 2 <= len(toks) <= 4 or toks[0].text not in first_names():
+        return False
+    c = cues()
+    if toks[-1].text in c.org_heads or toks[-1].text in c.loc_heads:
+        return False
+    for t in toks:
+        if t.conn or not t.text[0].isupper() or any(ch.isdigit() for ch in t.text):
+            return False
+        hit = hits.get(t.start)
+        if hit is not None and hit[1].kind not in ("city", "state"):
+            return False
+    return True
+
+
+def _title_at(toks: list[_Tok], i: int) -> int:
+    tt = titles()
+    for n in (4, 3, 2, 1):
+        if i + n <= len(toks):
+            key = tuple(t.text.lower().rstrip(".") for t in toks[i : i + n])
+            if key in tt:
+                return n
+    return 0
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Return typed name mentions (type None where no cue decides) in text order."""
+    hits = {s: (e, entry) for s, e, entry in gazetteer().find(text)}
+    out: list[Mention] = []
+    covered: set[int] = set()
+    for toks in _chunks(text):
+        covered.update(t.start for t in toks)
+        out.extend(_chunk_mentions(text, toks, hits))
+    for s, (e, entry) in hits.items():
+        if s not in covered:  # a listed name the chunker cannot see ("al-Qaeda")
+            out.append(_gaz_mention(text, s, e, entry))
+    out.sort(key=lambda m: m.start)
+    return out

@@ -1,0 +1,140 @@
+"""`enrich`: the single entry point from raw message bytes to an EnrichedArticle or a DeadLetter.
+
+The Faust agent, the `newsstream enrich` CLI and the tests all call this function.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from streams import __version__
+from streams.core.decode import decode_message
+from streams.core.pubtime import format_published, parse_timestamp
+from streams.core.steps import STEPS, Document
+from streams.errors import BadMessageError, InvalidSchemaError
+from streams.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle
+
+__all__ = ["MessageContext", "CoreOptions", "enrich", "dead_letter", "article_id_of", "utc_iso"]
+
+#: Longest error message kept in a dead letter; the payload itself is always kept whole.
+MAX_ERROR_CHARS = 500
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """Where a message came from: Kafka coordinates, its timestamp, and an optional override."""
+
+    key: bytes | None = None
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+    timestamp: datetime | None = None  # the Kafka message timestamp
+    reference_time: datetime | None = None  # overrides received_at/timestamp (CLI option)
+
+
+@dataclass(frozen=True)
+class CoreOptions:
+    """Plain options the core needs, built from the settings at the entry point."""
+
+    max_message_bytes: int = 1_000_000
+    source_tz: str | None = None
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 text of a moment in UTC, to the millisecond, with a Z suffix."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def article_id_of(raw: RawArticle, text: str) -> str:
+    """A stable id: the producer's id, else a hash of the URL, else a hash of the cleaned text."""
+    if raw.id and raw.id.strip():
+        return raw.id.strip()
+    basis = f"url:{raw.url.strip()}" if raw.url and raw.url.strip() else f"text:{text}"
+    return hashlib.blake2b(basis.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def dead_letter(payload: bytes, ctx: MessageContext, error: BadMessageError) -> DeadLetter:
+    """A DeadLetter carrying the exact original bytes and what was wrong with them."""
+    return DeadLetter(
+        error=ErrorInfo(type=error.error_type, message=str(error)[:MAX_ERROR_CHARS]),
+        payload_b64=base64.b64encode(payload).decode("ascii"),
+        key_b64=base64.b64encode(ctx.key).decode("ascii") if ctx.key is not None else None,
+        topic=ctx.topic,
+        partition=ctx.partition,
+        offset=ctx.offset,
+        received_at=utc_iso(datetime.now(UTC)),
+    )
+
+
+def enrich(
+    payload: bytes, ctx: MessageContext | None = None, options: CoreOptions | None = None
+) -> EnrichedArticle | DeadLetter:
+    """Enrich one raw message; never raises: whatever goes wrong becomes a DeadLetter."""
+    ctx = ctx or MessageContext()
+    options = options or CoreOptions()
+    try:
+        return _enrich(payload, ctx, options)
+    except BadMessageError as exc:
+        return dead_letter(payload, ctx, exc)
+    except Exception as exc:  # noqa: BLE001 - a bug in one step must not kill the worker
+        error = BadMessageError(f"{type(exc).__name__}: {exc}")
+        return dead_letter(payload, ctx, error)
+
+
+def _enrich(payload: bytes, ctx: MessageContext, options: CoreOptions) -> EnrichedArticle:
+    now = datetime.now(UTC)
+    raw = decode_message(payload, options.max_message_bytes)
+    source_tz = _check_zone(raw.tz) or options.source_tz
+    received = _received_at(raw, source_tz)
+    doc = Document(
+        raw=raw,
+        reference_time=ctx.reference_time or received or ctx.timestamp or now,
+        message_time=ctx.timestamp,
+        source_tz=source_tz,
+    )
+    for step in STEPS:
+        step.run(doc)
+    return EnrichedArticle(
+        article_id=article_id_of(raw, doc.text),
+        source=raw.source,
+        url=raw.url,
+        lang=doc.lang,
+        title=doc.title,
+        text=doc.text,
+        published_at=format_published(doc.published),
+        published_at_source=doc.published.source,
+        received_at=utc_iso(received or ctx.timestamp or now),
+        processed_at=utc_iso(datetime.now(UTC)),
+        entities=doc.entities,
+        timexes=doc.timexes,
+        quotes=doc.quotes,
+        escalation=doc.escalation,
+        fingerprint=doc.fingerprint,
+        pipeline_version=__version__,
+    )
+
+
+def _check_zone(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidSchemaError(f"tz: unknown IANA time zone {name[:64]!r}") from exc
+    return name
+
+
+def _received_at(raw: RawArticle, source_tz: str | None) -> datetime | None:
+    if not raw.received_at:
+        return None
+    try:
+        moment = parse_timestamp(raw.received_at, source_tz or "UTC")
+    except ValueError as exc:
+        raise InvalidSchemaError(
+            f"received_at: not an ISO 8601 timestamp: {raw.received_at[:64]!r}"
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

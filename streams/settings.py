@@ -1,0 +1,86 @@
+"""Configuration: one frozen pydantic-settings object read from NEWSSTREAM_* variables and .env."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from streams.errors import ConfigError
+from streams.models import Level
+
+__all__ = ["Settings", "load_settings"]
+
+
+class Settings(BaseSettings):
+    """Every tunable of newsstream; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSSTREAM_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    broker: str = Field(
+        default="localhost:9092",
+        description="Kafka bootstrap servers, comma-separated host:port (kafka:// prefix allowed)",
+    )
+    broker_kind: Literal["kafka", "embedded"] = Field(
+        default="kafka",
+        description="'embedded' turns off what the embedded broker lacks (idempotent producer)",
+    )
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = None
+
+    app_id: str = Field(default="newsstream", description="Faust app id = consumer group")
+    topic_raw: str = "news.raw"
+    topic_enriched: str = "news.enriched"
+    topic_alerts: str = "news.alerts"
+    topic_deadletter: str = "news.deadletter"
+    partitions: int = Field(default=4, ge=1, le=1024)
+    replication: int = Field(default=1, ge=1, le=16)
+
+    max_message_bytes: int = Field(
+        default=1_000_000, ge=1024, description="raw payloads above this are dead-lettered"
+    )
+    source_tz: str | None = Field(
+        default=None, description="IANA zone for naive times when the message gives none"
+    )
+    alert_min_level: Level = Field(default="medium", description="lowest level that alerts")
+
+    session_timeout_s: float = Field(
+        default=10.0, gt=0, description="consumer group session timeout; a dead worker's "
+        "partitions move after this long"
+    )
+    heartbeat_interval_s: float = Field(default=1.0, gt=0)
+
+    metrics_port: int = Field(default=9100, ge=0, le=65535, description="0 turns it off")
+    data_dir: str = Field(default=".newsstream-data", description="Faust worker state")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "json", "text"] = "auto"
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """Bootstrap servers without a URL scheme, as aiokafka wants them."""
+        return ",".join(s.strip().removeprefix("kafka://") for s in self.broker.split(","))
+
+    @property
+    def faust_broker(self) -> str:
+        """The broker list as a Faust URL."""
+        return ";".join(f"kafka://{s}" for s in self.bootstrap_servers.split(","))
+
+
+@cache
+def load_settings() -> Settings:
+    """Read the settings once at an entry point; ConfigError with the reason when invalid."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(f"invalid configuration: {exc}") from exc

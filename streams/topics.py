@@ -1,0 +1,89 @@
+"""Creating and describing newsstream's topics with the configured partitions and replication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, KafkaError
+
+from streams.errors import BrokerUnavailableError
+from streams.kafka import client_kwargs, describe_broker
+from streams.settings import Settings
+
+__all__ = ["TopicInfo", "topic_names", "ensure_topics", "describe_topics"]
+
+#: Kafka's error code for "topic already exists" in a CreateTopics response.
+TOPIC_ALREADY_EXISTS = 36
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    name: str
+    partitions: int
+    exists: bool
+    created: bool = False
+
+
+def topic_names(settings: Settings) -> list[str]:
+    """The four topics of the data flow, in order."""
+    return [
+        settings.topic_raw,
+        settings.topic_enriched,
+        settings.topic_alerts,
+        settings.topic_deadletter,
+    ]
+
+
+async def _admin(settings: Settings) -> AIOKafkaAdminClient:
+    admin = AIOKafkaAdminClient(**client_kwargs(settings), request_timeout_ms=15000)
+    try:
+        await admin.start()
+    except (KafkaConnectionError, KafkaError, OSError) as exc:
+        await admin.close()
+        raise BrokerUnavailableError(
+            f"cannot reach broker at {describe_broker(settings)} (is Kafka running? "
+            "try `newsstream demo` for the embedded broker)"
+        ) from exc
+    return admin
+
+
+async def describe_topics(settings: Settings) -> list[TopicInfo]:
+    """Partition counts of the configured topics (0 and exists=False for a missing one)."""
+    admin = await _admin(settings)
+    try:
+        found = {t["topic"]: t for t in await admin.describe_topics(topic_names(settings))}
+    finally:
+        await admin.close()
+    infos = []
+    for name in topic_names(settings):
+        meta = found.get(name)
+        ok = meta is not None and meta.get("error_code", 0) == 0 and bool(meta.get("partitions"))
+        infos.append(TopicInfo(name, len(meta["partitions"]) if ok and meta else 0, ok))
+    return infos
+
+
+async def ensure_topics(settings: Settings) -> list[TopicInfo]:
+    """Create the topics that are missing; existing ones are left as they are.
+
+    Creation comes before any metadata request: a broker that auto-creates topics on metadata
+    requests (the embedded one does) would otherwise pick its own partition count.
+    """
+    admin = await _admin(settings)
+    try:
+        response = await admin.create_topics(
+            [NewTopic(n, settings.partitions, settings.replication) for n in topic_names(settings)]
+        )
+    finally:
+        await admin.close()
+    created = set()
+    for name, code, *rest in response.topic_errors:
+        if code == 0:
+            created.add(name)
+        elif code != TOPIC_ALREADY_EXISTS:
+            message = rest[0] if rest else ""
+            raise BrokerUnavailableError(f"cannot create topic {name}: error {code} {message}")
+    return [
+        TopicInfo(t.name, t.partitions, t.exists, created=t.name in created)
+        for t in await describe_topics(settings)
+    ]

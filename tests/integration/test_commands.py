@@ -1,0 +1,73 @@
+"""The commands a user runs against a broker: topics, produce, alerts, worker, and the demo."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from streams.settings import Settings
+from tests.articles import CALM_SPORT, CLEAN_ESCALATION
+from tests.integration.conftest import worker_env
+
+pytestmark = pytest.mark.integration
+
+
+def run(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "streams", *args], capture_output=True, text=True,
+        timeout=timeout, env={**os.environ, **env}, check=False,
+    )
+
+
+def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Path) -> None:
+    env = {**worker_env(settings, tmp_path), "NEWSSTREAM_BROKER": settings.bootstrap_servers,
+           "NEWSSTREAM_BROKER_KIND": "embedded", "NEWSSTREAM_METRICS_PORT": "0"}
+    topics = run(["topics", "--json"], env)
+    assert topics.returncode == 0, topics.stderr
+    assert [t["partitions"] for t in orjson.loads(topics.stdout)] == [3, 3, 3, 3]
+
+    feed = tmp_path / "two.jsonl"
+    feed.write_bytes(orjson.dumps(CLEAN_ESCALATION) + b"\n" + orjson.dumps(CALM_SPORT) + b"\n")
+    produced = run(["produce", str(feed), "--json"], env)
+    assert produced.returncode == 0, produced.stderr
+    assert orjson.loads(produced.stdout)["sent"] == 2
+
+    log = (tmp_path / "worker.log").open("wb")
+    worker = subprocess.Popen([sys.executable, "-m", "streams", "worker"], env={**os.environ, **env},
+                              stdout=log, stderr=log, start_new_session=True)
+    try:
+        alerts = run(["alerts", "--from-beginning", "--json", "--level", "high", "--max", "1",
+                      "--idle-timeout", "60"], env, timeout=90)
+    finally:
+        worker.terminate()
+        code = worker.wait(timeout=30)
+    assert alerts.returncode == 0, alerts.stderr
+    lines = [orjson.loads(line) for line in alerts.stdout.splitlines()]
+    assert [a["article_id"] for a in lines] == ["esc-json-1"]
+    assert code == 0, (tmp_path / "worker.log").read_text()[-2000:]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_commands_demo_shows_alerts_and_leaves_no_process() -> None:
+    proc = run(["demo", "--exit-after-idle", "6"], {}, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert "first alert" in out
+    assert re.search(r"^\[(MEDIUM|HIGH|CRITICAL)\] ", out, re.MULTILINE), out
+    assert "entities:" in out and "categories:" in out
+    pids = [int(p) for p in re.findall(r"\(pid (\d+)", out)]
+    assert len(pids) == 2, out
+    assert not any(_alive(pid) for pid in pids)

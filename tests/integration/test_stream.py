@@ -1,0 +1,111 @@
+"""The whole stream on a real broker over TCP: 500 mixed messages in, every one accounted for."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+import pytest
+
+from streams.client import RawRecord, iter_file_messages, produce_records, sample_feed_path
+from streams.core.alerting import AlertRules, alert_for
+from streams.core.pipeline import CoreOptions, enrich
+from streams.demo import stop_process_group, worker_process
+from streams.models import EnrichedArticle
+from streams.settings import Settings
+from tests.articles import BAD_MESSAGES
+from tests.integration.conftest import worker_env
+from tests.integration.kafka_io import read_topics
+
+pytestmark = pytest.mark.integration
+
+GOOD = 480
+BAD = 20
+
+
+def _good_messages(count: int) -> list[RawRecord]:
+    """`count` distinct valid messages cycled from the sample feed (all three raw shapes)."""
+    feed = [orjson.loads(r.value) for r in iter_file_messages(sample_feed_path())]
+    out = []
+    for i in range(count):
+        value = feed[i % len(feed)]
+        if isinstance(value, dict):
+            value = {**value, "id": f"{value.get('id', 'doc')}-{i}"}
+            if "body" in value:
+                value["body"] += f"\n\nStory reference {i}."
+        elif "</body>" in value:
+            value = value.replace("</body>", f"<p>Story reference {i}.</p></body>", 1)
+        else:
+            value = value + f"\n\nStory reference {i}."
+        out.append(RawRecord(f"key-{i}".encode(), orjson.dumps(value)))
+    return out
+
+
+def _bad_messages(count: int, limit: int) -> list[tuple[RawRecord, str]]:
+    bad = [(p, t) for p, t in BAD_MESSAGES if t != "too_large"]
+    bad.append((orjson.dumps({"id": "too-big", "body": "x" * (limit + 10)}), "too_large"))
+    return [
+        (RawRecord(f"bad-{i}".encode(), bad[i % len(bad)][0]), bad[i % len(bad)][1])
+        for i in range(count)
+    ]
+
+
+def test_stream_accounts_for_every_message(settings: Settings, tmp_path: Path) -> None:
+    good = _good_messages(GOOD)
+    bad = _bad_messages(BAD, settings.max_message_bytes)
+    options = CoreOptions(max_message_bytes=settings.max_message_bytes)
+    offline = [enrich(r.value, options=options) for r in good]
+    assert all(isinstance(a, EnrichedArticle) for a in offline)
+    expected_ids = Counter(a.article_id for a in offline if isinstance(a, EnrichedArticle))
+    rules = AlertRules(min_level=settings.alert_min_level)
+    expected_alerts = {
+        alert.alert_id
+        for a in offline
+        if isinstance(a, EnrichedArticle) and (alert := alert_for(a, rules, datetime.now(UTC)))
+    }
+    assert expected_alerts, "the sample feed must hold escalating stories"
+
+    records = [*good, *(r for r, _ in bad)]
+    records = records[::2] + records[1::2]  # interleave good and bad
+    with worker_process(
+        settings.bootstrap_servers,
+        log_path=tmp_path / "worker.log",
+        extra_env=worker_env(settings, tmp_path),
+    ) as worker:
+        sent = asyncio.run(produce_records(settings, records))
+        assert sent == GOOD + BAD
+
+        def complete(seen: dict[str, list[tuple[bytes | None, dict[str, object]]]]) -> bool:
+            return (
+                len(seen[settings.topic_enriched]) >= GOOD
+                and len(seen[settings.topic_deadletter]) >= BAD
+                and len(seen[settings.topic_alerts]) >= len(expected_alerts)
+            )
+
+        seen = asyncio.run(
+            read_topics(
+                settings,
+                [settings.topic_enriched, settings.topic_deadletter, settings.topic_alerts],
+                complete,
+                timeout=120,
+            )
+        )
+        alive = worker.poll() is None
+        stop_process_group(worker)
+    log = (tmp_path / "worker.log").read_text(errors="replace")
+    assert alive, f"the worker died:\n{log[-3000:]}"
+
+    enriched = seen[settings.topic_enriched]
+    dead = seen[settings.topic_deadletter]
+    alerts = seen[settings.topic_alerts]
+    assert len(enriched) == GOOD, log[-3000:]
+    assert len(dead) == BAD, log[-3000:]
+    assert Counter(str(v["article_id"]) for _, v in enriched) == expected_ids
+    assert all(k == str(v["article_id"]).encode() for k, v in enriched)
+    assert Counter(v["error"]["type"] for _, v in dead) == Counter(t for _, t in bad)  # type: ignore[index]
+    assert {k for k, _ in dead} == {r.key for r, _ in bad}
+    assert {str(v["alert_id"]) for _, v in alerts} == expected_alerts
+    assert len(alerts) == len(expected_alerts)

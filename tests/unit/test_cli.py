@@ -1,0 +1,77 @@
+"""The command line without a broker: enrich, help texts, errors as one line and exit 1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.articles import BAD_MESSAGES, CALM_SPORT, CLEAN_ESCALATION, SCRAPED_ESCALATION
+
+
+def newsstream(*args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "streams", *args], input=stdin, capture_output=True,
+        timeout=120, check=False, env=env,
+    )
+
+
+def test_cli_enrich_writes_one_line_per_input_line_in_order() -> None:
+    lines = [orjson.dumps(CLEAN_ESCALATION), orjson.dumps(SCRAPED_ESCALATION),
+             *(p for p, _ in BAD_MESSAGES if b"\n" not in p), orjson.dumps(CALM_SPORT)]
+    proc = newsstream("enrich", "-", "--reference-time", "2025-03-15T12:00:00Z",
+                      stdin=b"\n".join(lines) + b"\n")
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = [orjson.loads(line) for line in proc.stdout.splitlines()]
+    assert len(out) == len(lines)
+    assert out[0]["article_id"] == "esc-json-1"
+    assert out[1]["schema"] == "newsstream.enriched/1"
+    assert out[1]["published_at"].startswith("2025-03-14T09:15")
+    assert out[-1]["article_id"] == "calm-sport-1"
+    assert all(o["schema"] == "newsstream.deadletter/1" for o in out[2:-1])
+
+
+def test_cli_enrich_reads_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(orjson.dumps(CALM_SPORT) + b"\n")
+    proc = newsstream("enrich", str(path))
+    assert proc.returncode == 0
+    assert orjson.loads(proc.stdout)["article_id"] == "calm-sport-1"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("enrich", "/no/such/file.jsonl"), "no such file"),
+        (("enrich", "-", "--reference-time", "soon"), "--reference-time"),
+        (("topics",), "cannot reach broker at 127.0.0.1:9"),
+    ],
+)
+def test_cli_errors_are_one_line_and_exit_1(args: tuple[str, ...], message: str) -> None:
+    import os
+
+    env = {**os.environ, "NEWSSTREAM_BROKER": "127.0.0.1:9"}
+    proc = newsstream(*args, env=env)
+    assert proc.returncode == 1
+    err = proc.stderr.decode()
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_cli_invalid_configuration_is_reported() -> None:
+    import os
+
+    proc = newsstream("enrich", "-", env={**os.environ, "NEWSSTREAM_PARTITIONS": "many"})
+    assert proc.returncode == 1
+    assert "partitions" in proc.stderr.decode()
+
+
+@pytest.mark.parametrize("command", ["demo", "worker", "enrich", "produce", "alerts", "topics", "bench"])
+def test_cli_every_command_has_help_with_an_example(command: str) -> None:
+    proc = newsstream(command, "--help")
+    assert proc.returncode == 0
+    assert b"example:" in proc.stdout
+    assert f"newsstream {command}".encode() in proc.stdout
