@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image, one command per role: `worker` (default), `topics --create`, `produce --sample`,
 # `alerts`, `enrich`. Build: docker build -t newsstream:latest .
 FROM python:3.11-slim

@@ -47,7 +47,7 @@ class NewsApp:
 
 
 def _faust_app(settings: Settings) -> faust.App:
-    credentials = None
+    credentials: faust.SASLCredentials | faust.SSLCredentials | None = None
     if settings.security_protocol.startswith("SASL"):
         credentials = faust.SASLCredentials(
             username=settings.sasl_username,

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import orjson
 
@@ -17,12 +17,15 @@ from streams import __version__
 from streams.errors import NewsstreamError
 from streams.models import LEVELS, Alert
 
+if TYPE_CHECKING:
+    from streams.settings import Settings
+
 __all__ = ["main", "build_parser"]
 
 LEVEL_COLOURS = {"low": "36", "medium": "33", "high": "31", "critical": "1;41"}
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from streams.settings import load_settings
 
     return load_settings()

@@ -1,4 +1,4 @@
-"""Pydantic v2 models of every message on the wire (DESIGN §3); the JSON Schemas are made from them."""
+"""Pydantic v2 models of every message on the wire (DESIGN §3); JSON Schemas come from them."""
 
 from __future__ import annotations
 
@@ -62,7 +62,9 @@ Action = Literal[
     "PROTEST",
 ]
 Modality = Literal["asserted", "negated", "hypothetical", "future", "reported"]
-ErrorType = Literal["decode_error", "invalid_schema", "empty_article", "too_large", "internal_error"]
+ErrorType = Literal[
+    "decode_error", "invalid_schema", "empty_article", "too_large", "internal_error"
+]
 PublishedSource = Literal["field", "html", "dateline", "message_timestamp"]
 
 
@@ -139,7 +141,7 @@ class Escalation(_Model):
 
 
 class EnrichedArticle(_Model):
-    schema_: Literal["newsstream.enriched/1"] = Field(default=ENRICHED_SCHEMA, alias="schema")
+    schema_: Literal["newsstream.enriched/1"] = Field(default="newsstream.enriched/1", alias="schema")
     article_id: str
     source: str | None = None
     url: str | None = None
@@ -162,7 +164,7 @@ class EnrichedArticle(_Model):
 
 
 class Alert(_Model):
-    schema_: Literal["newsstream.alert/1"] = Field(default=ALERT_SCHEMA, alias="schema")
+    schema_: Literal["newsstream.alert/1"] = Field(default="newsstream.alert/1", alias="schema")
     alert_id: str
     kind: Literal["escalation", "spike"]
     level: Level
@@ -185,7 +187,7 @@ class ErrorInfo(_Model):
 
 
 class DeadLetter(_Model):
-    schema_: Literal["newsstream.deadletter/1"] = Field(default=DEADLETTER_SCHEMA, alias="schema")
+    schema_: Literal["newsstream.deadletter/1"] = Field(default="newsstream.deadletter/1", alias="schema")
     error: ErrorInfo
     payload_b64: str
     key_b64: str | None = None

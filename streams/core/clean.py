@@ -38,6 +38,8 @@ _TRAILING_CREDIT = re.compile(
 
 @dataclass(frozen=True)
 class Cleaned:
+    """Cleaned article: title, body text, and the metadata lines taken off its top."""
+
     title: str | None
     text: str
     header: list[str] = field(default_factory=list)  # metadata lines removed near the top
@@ -67,13 +69,23 @@ def normalize_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _ODD_CHAR.search(text):  # str.translate is slow on non-ASCII text: only when needed
         text = text.translate(_translation())
-    text = _SPACE_RUN.sub(" ", text)
-    return _BLANK_RUN.sub("\n\n", text)
+    if "  " in text:  # substring tests first: regex scans are slow on non-ASCII text
+        text = _SPACE_RUN.sub(" ", text)
+    return _BLANK_RUN.sub("\n\n", text) if "\n\n\n" in text else text
 
 
 def line_key(line: str) -> str:
     """Comparison key of a line: case, spacing and punctuation ignored."""
     return _NON_WORD.sub("", line.casefold())
+
+
+def _strip_line(line: str) -> str:
+    """Trim a line and cut a photo credit glued after its last sentence."""
+    line = line.strip()
+    if ":" not in line[-80:]:
+        return line
+    credit = _TRAILING_CREDIT.search(line, max(0, len(line) - 80))
+    return line[: credit.start()] if credit else line
 
 
 def _headline_like(line: str) -> bool:
@@ -113,9 +125,7 @@ def _count_copies(lines: list[str], line: str) -> int:
     return sum(1 for ln in lines if ln in copies)
 
 
-def _find_title(
-    lines: list[str], title: str | None
-) -> tuple[str | None, _TitleCopies, int | None]:
+def _find_title(lines: list[str], title: str | None) -> tuple[str | None, _TitleCopies, int | None]:
     """Return the title, the title lines to delete and the index of a kept headline."""
     drop = _TitleCopies()
     if title and line_key(title) and _count_copies(lines, title) >= 2:
@@ -126,7 +136,8 @@ def _find_title(
     head = lines[first]
     if head in drop:
         return title, drop, None
-    if len(head) <= HEADLINE_MAX_CHARS and line_key(head) and _count_copies(lines, head) >= 2:
+    repeatable = len(head) <= HEADLINE_MAX_CHARS and not _SENTENCE_END.search(head)
+    if repeatable and line_key(head) and _count_copies(lines, head) >= 2:
         drop.add(line_key(head), len(head))
         return title or head, drop, None
     if title is None and _headline_like(head):
@@ -144,7 +155,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
         title = " ".join(normalize_text(title).split()) or None
     if not text:
         return Cleaned(title=title, text="", header=[])
-    lines = [ln.strip() for ln in normalize_text(text).split("\n")]
+    lines = [_strip_line(ln) for ln in normalize_text(text).split("\n")]
     title, drop, kept_headline = _find_title(lines, title)
 
     header: list[str] = []
@@ -176,7 +187,5 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
             if in_top and kind == "credit":
                 header.append(line)
             continue
-        if ":" in line:
-            line = _TRAILING_CREDIT.sub("", line)
         blocks[-1].append(line)
     return Cleaned(title=title, text=_assemble(blocks), header=header)

@@ -14,16 +14,19 @@ __all__ = ["ClutterRules", "MetaRules", "clutter_rules", "meta_rules", "clutter_
 
 _DATA_PACKAGE = "streams.core.data"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_END_PUNCT = ".!;,:)]»\"'”’"
 
 
 @dataclass(frozen=True)
 class ClutterRules:
-    """One alternation of whole-line patterns with a named group per category."""
+    """Whole-line patterns, one alternation per line-length tier, plus phrase tests."""
 
-    pattern: re.Pattern[str]
-    max_len: dict[str, int]  # category -> longest line that may still be clutter of that kind
+    # (longest line, alternation of the categories whose max_len allows it), ascending: a
+    # line is tried only against the kinds of clutter that can be that long.
+    tiers: tuple[tuple[int, re.Pattern[str]], ...]
+    # (probe word, phrase without spaces, category, max_len, phrase must end the line)
+    contains: tuple[tuple[str, str, str, int, bool], ...]
     longest: int
-    contains: tuple[tuple[str, str], ...]  # (phrase without spaces, category)
 
 
 @dataclass(frozen=True)
@@ -60,35 +63,40 @@ def clutter_rules() -> ClutterRules:
         name: "|".join(p.strip() for p in str(value).split("|") if p.strip())
         for name, value in data.get("vocab", {}).items()
     }
-    branches: list[str] = []
-    max_len: dict[str, int] = {}
-    contains: list[tuple[str, str]] = []
+    branches: list[tuple[int, str]] = []
+    contains: list[tuple[str, str, str, int, bool]] = []
     for category, spec in data["categories"].items():
         alts = []
         for raw in spec["patterns"]:
             alts.append(_PLACEHOLDER.sub(lambda m: f"(?:{vocab[m.group(1)]})", raw))
-        branches.append(f"(?P<{category}>" + "|".join(f"(?:{a})" for a in alts) + ")")
-        max_len[category] = int(spec["max_len"])
-        for phrase in spec.get("contains", []):
-            contains.append(("".join(str(phrase).casefold().split()), category))
-    pattern = re.compile("|".join(branches), re.IGNORECASE)
-    return ClutterRules(pattern, max_len, max(max_len.values()), tuple(contains))
+        limit = int(spec["max_len"])
+        branches.append((limit, f"(?P<{category}>" + "|".join(f"(?:{a})" for a in alts) + ")"))
+        for key, at_end in (("contains", False), ("ends_with", True)):
+            for phrase in spec.get(key, []):
+                words = str(phrase).casefold().split()
+                contains.append((words[0], "".join(words), category, limit, at_end))
+    tiers = tuple(
+        (limit, re.compile("|".join(b for lim, b in branches if lim >= limit), re.IGNORECASE))
+        for limit in sorted({lim for lim, _ in branches})
+    )
+    return ClutterRules(tiers, tuple(contains), tiers[-1][0])
 
 
 def clutter_kind(line: str) -> str | None:
     """Return the clutter category of a stripped line, or None when it is real text."""
     rules = clutter_rules()
-    if not line or len(line) > rules.longest:
+    size = len(line)
+    if not line or size > rules.longest:
         return None
-    match = rules.pattern.fullmatch(line)
+    pattern = next(p for limit, p in rules.tiers if size <= limit)
+    match = pattern.fullmatch(line)
     if match is not None and match.lastgroup is not None:
-        if len(line) <= rules.max_len[match.lastgroup]:
-            return match.lastgroup
-    squeezed = ""
-    for phrase, category in rules.contains:
-        if len(line) <= rules.max_len[category]:
-            squeezed = squeezed or "".join(line.casefold().split())
-            if phrase in squeezed:
+        return match.lastgroup
+    lowered = line.casefold()
+    for probe, phrase, category, limit, at_end in rules.contains:
+        if size <= limit and probe in lowered:
+            squeezed = "".join(lowered.split()).rstrip(_END_PUNCT)
+            if squeezed.endswith(phrase) if at_end else phrase in squeezed:
                 return category
     return None
 

@@ -153,8 +153,9 @@ def parse_dateline(
         if complete or m.group("prefix") or m.group("city") or len(stripped) <= SHORT_LINE:
             found = _build(m, reference, source_tz)
             if found is not None:
-                return Dateline(found.value, found.date_only, found.start + offset,
-                                found.end + offset)
+                return Dateline(
+                    found.value, found.date_only, found.start + offset, found.end + offset
+                )
     return None
 
 

@@ -38,10 +38,18 @@ level and score; only text matches are returned, so every offset indexes ``text`
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from streams.core.escalation_lexicon import Entry, Lexicon, Pattern, lexicon
-from streams.core.escalation_text import Tokens, modality_of, tokenize
+from streams.core.escalation_text import (
+    Tokens,
+    lowercase,
+    modality_of,
+    quote_spans,
+    sentence_spans,
+    tokenize,
+)
 from streams.models import LEVELS, Action, Category, Escalation, EscalationMatch, Modality
 
 __all__ = ["assess_escalation", "find_matches"]
@@ -60,8 +68,6 @@ _ACTION_ORDER: tuple[Action, ...] = (
 @dataclass(frozen=True, slots=True)
 class _Hit:
     entry: Entry
-    first: int  # word indexes, inclusive
-    last: int
     start: int  # character offsets
     end: int
     weight: float  # entry weight times the context factor
@@ -101,48 +107,67 @@ def _excluded(tokens: Tokens, first: int, last: int, entry: Entry) -> bool:
     return False
 
 
-def _context_factor(sentence: str, category: str, lex: Lexicon) -> float:
-    factor = 1.0
+def _factors(tokens: Tokens, lex: Lexicon) -> dict[str, float]:
+    """Context factor per category for one sentence (categories left out keep 1.0)."""
+    factors: dict[str, float] = {}
     for context in lex.contexts:
-        if context.categories is not None and category not in context.categories:
+        if not context.active(tokens.words, tokens.wordset):
             continue
-        if context.cues.search(sentence) is None:
-            continue
-        if context.unless is not None and context.unless.search(sentence) is not None:
-            continue
-        factor *= context.factor
-    return factor
+        for category in context.categories or _CATEGORY_ORDER:
+            factors[category] = factors.get(category, 1.0) * context.factor
+    return factors
 
 
-def _raw_hits(tokens: Tokens, lex: Lexicon) -> list[_Hit]:
+def _candidate_sentences(text: str, lowered: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Sentences holding at least one word that can start a pattern."""
+    size = len(lowered)
+    positions = [
+        start
+        for _, start, end in lex.automaton.find_matches_as_indexes(lowered)
+        if (start == 0 or not lowered[start - 1].isalnum())
+        and (end == size or not lowered[end].isalnum())
+    ]
+    if not positions:
+        return []
+    spans = sentence_spans(text)
+    chosen: list[tuple[int, int]] = []
+    for position in positions:
+        span = spans[bisect_right(spans, (position, size + 1)) - 1]
+        if not chosen or chosen[-1] != span:
+            chosen.append(span)
+    return chosen
+
+
+def _raw_hits(text: str, lex: Lexicon) -> list[_Hit]:
     """Every pattern match that survives exclusions and domain contexts."""
     hits: list[_Hit] = []
-    sentences: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
+    lowered = lowercase(text)
+    sentences = _candidate_sentences(text, lowered, lex)
+    quotes = quote_spans(text) if sentences else []
     first_index = lex.first
-    for index, word in enumerate(tokens.words):
-        numbers = first_index.get(word)
-        if numbers is None:
-            continue
-        for number in numbers:
-            pattern = lex.patterns[number]
-            last = _match_at(tokens, index, pattern) if pattern.gaps else index
-            if last is None:
+    for low, high in sentences:
+        tokens = tokenize(text, lowered, low, high)
+        factors: dict[str, float] | None = None
+        for index, word in enumerate(tokens.words):
+            numbers = first_index.get(word)
+            if numbers is None:
                 continue
-            entry = lex.entries[pattern.entry]
-            if _excluded(tokens, index, last, entry):
-                continue
-            bounds = tokens.sentence_of(index, last)
-            if bounds not in sentences:
-                low, high = bounds
-                text = tokens.text[tokens.starts[low] : tokens.ends[high]].lower()
-                sentences[bounds] = (text, tuple(tokens.words[low : high + 1]))
-            sentence_text, sentence_words = sentences[bounds]
-            factor = _context_factor(sentence_text, entry.category, lex)
-            if factor <= 0.0:
-                continue
-            modality = modality_of(tokens, index, last, sentence_words, lex)
-            start, end = tokens.starts[index], tokens.ends[last]
-            hits.append(_Hit(entry, index, last, start, end, entry.weight * factor, modality))
+            for number in numbers:
+                pattern = lex.patterns[number]
+                last = _match_at(tokens, index, pattern) if pattern.gaps else index
+                if last is None:
+                    continue
+                entry = lex.entries[pattern.entry]
+                if _excluded(tokens, index, last, entry):
+                    continue
+                if factors is None:
+                    factors = _factors(tokens, lex)
+                factor = factors.get(entry.category, 1.0)
+                if factor <= 0.0:
+                    continue
+                modality = modality_of(tokens, index, last, quotes, lex)
+                start, end = tokens.starts[index], tokens.ends[last]
+                hits.append(_Hit(entry, start, end, entry.weight * factor, modality))
     return _drop_contained(hits)
 
 
@@ -158,9 +183,9 @@ def _drop_contained(hits: list[_Hit]) -> list[_Hit]:
     return kept
 
 
-def _to_match(tokens: Tokens, hit: _Hit) -> EscalationMatch:
+def _to_match(text: str, hit: _Hit) -> EscalationMatch:
     return EscalationMatch(
-        term=tokens.text[hit.start : hit.end],
+        term=text[hit.start : hit.end],
         action=hit.entry.action,
         category=hit.entry.category,
         weight=round(hit.weight, 3),
@@ -172,8 +197,7 @@ def _to_match(tokens: Tokens, hit: _Hit) -> EscalationMatch:
 
 def find_matches(text: str) -> list[EscalationMatch]:
     """All escalation matches in text, negated ones included, with offsets into text."""
-    tokens = tokenize(text)
-    return [_to_match(tokens, hit) for hit in _raw_hits(tokens, lexicon())]
+    return [_to_match(text, hit) for hit in _raw_hits(text, lexicon())]
 
 
 def _level_of(hit: _Hit, lex: Lexicon) -> int:
@@ -187,11 +211,10 @@ def _level_of(hit: _Hit, lex: Lexicon) -> int:
 def assess_escalation(text: str, title: str | None = None) -> Escalation:
     """Score how far the story escalates, from the matches of the escalation lexicon."""
     lex = lexicon()
-    tokens = tokenize(text)
-    text_hits = _raw_hits(tokens, lex)
+    text_hits = _raw_hits(text, lex)
     counting = [h for h in text_hits if h.modality != "negated"]
     if title:
-        counting += [h for h in _raw_hits(tokenize(title), lex) if h.modality != "negated"]
+        counting += [h for h in _raw_hits(title, lex) if h.modality != "negated"]
     level = 0
     strongest: dict[str, float] = {}
     categories: set[str] = set()
@@ -212,5 +235,5 @@ def assess_escalation(text: str, title: str | None = None) -> Escalation:
         score=round(1.0 - remaining, 4),
         categories=[c for c in _CATEGORY_ORDER if c in categories],
         actions=[a for a in _ACTION_ORDER if a in actions],
-        matches=[_to_match(tokens, hit) for hit in text_hits],
+        matches=[_to_match(text, hit) for hit in text_hits],
     )

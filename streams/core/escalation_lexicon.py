@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import product
 from typing import Any, cast
 
 import yaml
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from streams.models import LEVELS, Action, Category, Modality
 
@@ -60,19 +60,22 @@ class Pattern:
 
 @dataclass(frozen=True, slots=True)
 class CueSet:
-    """Cue phrases split into single words (set lookup) and multi-word tuples."""
+    """Cue phrases: single words (set lookup) and multi-word tuples keyed by their first word."""
 
     words: frozenset[str]
-    phrases: tuple[tuple[str, ...], ...]
+    phrases: dict[str, tuple[tuple[str, ...], ...]]
+    firsts: frozenset[str]
 
-    def found_in(self, tokens: tuple[str, ...]) -> bool:
-        """True when any cue occurs in the token sequence."""
-        if not self.words.isdisjoint(tokens):
+    def found_in(self, tokens: tuple[str, ...], wordset: frozenset[str] | None = None) -> bool:
+        """True when any cue occurs in the token sequence (wordset: its words, if known)."""
+        present = frozenset(tokens) if wordset is None else wordset
+        if not self.words.isdisjoint(present):
             return True
-        for phrase in self.phrases:
-            size = len(phrase)
-            for i in range(len(tokens) - size + 1):
-                if tokens[i : i + size] == phrase:
+        if self.firsts.isdisjoint(present):
+            return False
+        for index, word in enumerate(tokens):
+            for phrase in self.phrases.get(word, ()):
+                if tokens[index : index + len(phrase)] == phrase:
                     return True
         return False
 
@@ -84,8 +87,16 @@ class Context:
     name: str
     categories: frozenset[str] | None  # None = all categories
     factor: float
-    cues: re.Pattern[str]
-    unless: re.Pattern[str] | None
+    cues: CueSet
+    patterns: re.Pattern[str] | None  # regular expressions over the lowercased sentence
+    unless: CueSet
+
+    def active(self, words: tuple[str, ...], wordset: frozenset[str]) -> bool:
+        """True when the context's cues are in the sentence and no `unless` cue is."""
+        found = self.cues.found_in(words, wordset) or (
+            self.patterns is not None and self.patterns.search(" ".join(words)) is not None
+        )
+        return found and not self.unless.found_in(words, wordset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +106,7 @@ class Lexicon:
     entries: tuple[Entry, ...]
     patterns: tuple[Pattern, ...]
     first: dict[str, tuple[int, ...]]
+    automaton: Any  # ahocorasick_rs.AhoCorasick over the keys of `first`
     level_floors: tuple[float, ...]
     factors: dict[Modality, float]
     secondary_damping: float
@@ -155,26 +167,17 @@ def _compile_pattern(source: str, entry: int) -> list[Pattern]:
 
 def _cue_set(phrases: list[str]) -> CueSet:
     words: set[str] = set()
-    multi: list[tuple[str, ...]] = []
+    multi: dict[str, list[tuple[str, ...]]] = {}
     for phrase in phrases:
         for form in expand(phrase):
             tokens = ("n't",) if form == "n't" else phrase_tokens(form)
             if len(tokens) == 1:
                 words.add(tokens[0])
             elif tokens:
-                multi.append(tokens)
-    return CueSet(frozenset(words), tuple(multi))
-
-
-def _cue_regex(phrases: list[str], regexes: list[str]) -> re.Pattern[str]:
-    parts = [
-        r"[\W_]+".join(re.escape(word) for word in phrase_tokens(form))
-        for phrase in phrases
-        for form in expand(phrase)
-    ]
-    body = "|".join(sorted(set(parts), key=len, reverse=True))
-    alternatives = [rf"\b(?:{body})\b"] if body else []
-    return re.compile("|".join(alternatives + regexes))
+                multi.setdefault(tokens[0], []).append(tokens)
+    return CueSet(
+        frozenset(words), {first: tuple(found) for first, found in multi.items()}, frozenset(multi)
+    )
 
 
 def _build(raw: dict[str, Any]) -> Lexicon:
@@ -215,8 +218,9 @@ def _build(raw: dict[str, Any]) -> Lexicon:
             name=name,
             categories=None if spec["categories"] == "all" else frozenset(spec["categories"]),
             factor=float(spec["factor"]),
-            cues=_cue_regex(spec.get("cues", []), spec.get("regex", [])),
-            unless=_cue_regex(spec["unless"], []) if spec.get("unless") else None,
+            cues=_cue_set(spec.get("cues", [])),
+            patterns=re.compile("|".join(spec["regex"])) if spec.get("regex") else None,
+            unless=_cue_set(spec.get("unless", [])),
         )
         for name, spec in raw["contexts"].items()
     )
@@ -224,6 +228,7 @@ def _build(raw: dict[str, Any]) -> Lexicon:
         entries=tuple(entries),
         patterns=tuple(patterns),
         first={word: tuple(numbers) for word, numbers in first.items()},
+        automaton=AhoCorasick(sorted(first), matchkind=MatchKind.LeftmostLongest),
         level_floors=floors,
         factors={cast(Modality, k): float(v) for k, v in modality["factors"].items()},
         secondary_damping=float(raw["score"]["secondary_damping"]),
@@ -239,4 +244,3 @@ def lexicon() -> Lexicon:
     source = resources.files("streams.core").joinpath("data/escalation.yaml")
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     return _build(cast(dict[str, Any], raw))
-

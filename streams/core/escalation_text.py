@@ -4,57 +4,53 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from streams.core.escalation_lexicon import Lexicon
 from streams.models import Modality
 
-__all__ = ["Tokens", "tokenize", "modality_of"]
+__all__ = [
+    "Tokens",
+    "lowercase",
+    "modality_of",
+    "quote_spans",
+    "sentence_spans",
+    "tokenize",
+]
 
-_WORD_RE = re.compile(r"[^\W_]+(?:['’]t\b)?")
-# a clause ends at these marks between two words; a sentence ends at the stronger subset
+_WORD_RE = re.compile(r"[^\W_]+(?:'t\b)?")  # over lowercase(text): apostrophes are ASCII
+# a clause ends at these marks between two words (a spaced dash too, not a hyphen)
 _CLAUSE_RE = re.compile(r"[,;:()\[\]\n!?…–—]|\.[\"”’»)]*\s|\s-\s")
-_SENTENCE_RE = re.compile(r"[\n!?…]|\.[\"”’»)]*\s")
+_TAIL_WORD_RE = re.compile(r"[^\W_]+$")
+# a sentence ends at a line break or at . ! ? … before a space (closing quotes included);
+# the pattern starts with a character class so the scan skips ahead quickly
+_SENTENCE_END_RE = re.compile(r"[.!?…\n][\"”’»)]*(?:\s|(?<=\n)|$)")
 _QUOTE_RE = re.compile(r"“[^”]{1,4000}”|\"[^\"\n]{1,4000}\"|«[^»]{1,4000}»")
 # words before a full stop that does not end a sentence (U.S., Mr., Gen.)
-_ABBREVIATIONS = frozenset(("mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "st", "no",
-                            "vs", "prof", "rep", "sen", "gov", "capt", "maj", "adm", "cpl"))  # fmt: skip
+_ABBREVIATIONS = frozenset(("mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "st", "no", "vs",
+                            "prof", "rep", "sen", "gov", "capt", "maj", "adm", "cpl"))  # fmt: skip
 _AFTER_WINDOW = 3  # words after a match searched for "were not", "never" (passive denials)
 
 
 @dataclass(slots=True)
 class Tokens:
-    """Lowercased word tokens of a text with their character offsets."""
+    """Lowercased word tokens of one sentence with their character offsets in the text."""
 
     text: str
-    words: list[str]
+    words: tuple[str, ...]
     starts: list[int]
     ends: list[int]
-    _quotes: list[tuple[int, int]] | None = field(default=None)
+    wordset: frozenset[str]
 
-    def _stop(self, index: int, pattern: re.Pattern[str]) -> bool:
-        """True when `pattern` marks a limit between word index-1 and word index."""
+    def clause_break(self, index: int) -> bool:
+        """True when a clause ends between word index-1 and word index."""
         gap = self.text[self.ends[index - 1] : self.starts[index]]
-        if not gap or pattern.search(gap) is None:
+        if gap == " " or not gap or _CLAUSE_RE.search(gap) is None:
             return False
         if gap.strip() == ".":  # "U.S. troops", "Gen. Smith": initials and abbreviations
             previous = self.words[index - 1]
             return not (len(previous) == 1 or previous in _ABBREVIATIONS)
         return True
-
-    def clause_break(self, index: int) -> bool:
-        """True when a clause ends between word index-1 and word index."""
-        return self._stop(index, _CLAUSE_RE)
-
-    def sentence_of(self, first: int, last: int) -> tuple[int, int]:
-        """Word indexes (inclusive) of the sentence around words first..last."""
-        start = first
-        while start > 0 and not self._stop(start, _SENTENCE_RE):
-            start -= 1
-        end = last
-        while end + 1 < len(self.words) and not self._stop(end + 1, _SENTENCE_RE):
-            end += 1
-        return start, end
 
     def clause_before(self, first: int, size: int) -> tuple[str, ...]:
         """Up to `size` words before word `first`, stopping at the clause limit."""
@@ -77,30 +73,67 @@ class Tokens:
             index += 1
         return tuple(out)
 
-    def quoted(self, position: int) -> bool:
-        """True when the character position lies inside quotation marks."""
-        if self._quotes is None:
-            self._quotes = [m.span() for m in _QUOTE_RE.finditer(self.text)]
-        index = bisect_right(self._quotes, (position, len(self.text) + 1)) - 1
-        return index >= 0 and self._quotes[index][0] < position < self._quotes[index][1]
 
-
-def tokenize(text: str) -> Tokens:
-    """Split text into lowercased words (apostrophes normalised) with offsets into text."""
-    words: list[str] = []
+def tokenize(text: str, lowered: str, start: int = 0, end: int | None = None) -> Tokens:
+    """Words of lowered[start:end] (text lowercased, same length) with offsets into text."""
+    words: list[str] = _WORD_RE.findall(lowered, start, len(lowered) if end is None else end)
     starts: list[int] = []
     ends: list[int] = []
-    for match in _WORD_RE.finditer(text):
-        words.append(match.group().lower().replace("’", "'"))
-        starts.append(match.start())
-        ends.append(match.end())
-    return Tokens(text, words, starts, ends)
+    position = start
+    find = lowered.find
+    for word in words:
+        position = find(word, position)
+        starts.append(position)
+        position += len(word)
+        ends.append(position)
+    return Tokens(text, tuple(words), starts, ends, frozenset(words))
+
+
+def lowercase(text: str) -> str:
+    """Lowercase text without moving any character, apostrophes normalised, offsets kept."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lowered.replace("’", "'")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of text (a line break always ends one)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END_RE.finditer(text):
+        if _abbreviation(text, match.start()):
+            continue
+        if match.end() > start:
+            spans.append((start, match.end()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _abbreviation(text: str, stop: int) -> bool:
+    """True when the full stop at `stop` follows an initial or an abbreviation (U.S., Gen.)."""
+    if text[stop] != ".":
+        return False
+    tail = _TAIL_WORD_RE.search(text, max(0, stop - 6), stop)
+    return tail is not None and (len(tail.group()) == 1 or tail.group().lower() in _ABBREVIATIONS)
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of quotations (curly, straight or guillemet quotation marks)."""
+    return [match.span() for match in _QUOTE_RE.finditer(text)]
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    index = bisect_right(spans, (position, 1 << 62)) - 1
+    return index >= 0 and spans[index][0] < position < spans[index][1]
 
 
 def modality_of(
-    tokens: Tokens, first: int, last: int, sentence: tuple[str, ...], lex: Lexicon
+    tokens: Tokens, first: int, last: int, quotes: list[tuple[int, int]], lex: Lexicon
 ) -> Modality:
-    """Modality of the match spanning words first..last, from cues in its clause and sentence."""
+    """Modality of the match at words first..last (of its sentence), from cues around it."""
     before = tokens.clause_before(first, lex.window)
     cues = lex.cues
     if cues["live_threat"].found_in(before):
@@ -109,13 +142,21 @@ def modality_of(
         return "negated"
     if cues["negated_after"].found_in(tokens.clause_after(last, _AFTER_WINDOW)):
         return "negated"
+    if last > first + 1 and cues["negated_after"].found_in(_marked(tokens.words[first + 1 : last])):
+        return "negated"  # inside a gapped match: "missiles were not moved"
     if cues["hypothetical"].found_in(_drop_month(tokens, first, before)):
         return "hypothetical"
     if cues["future"].found_in(before):
         return "future"
-    if cues["reported"].found_in(sentence) or tokens.quoted(tokens.starts[first]):
+    if cues["reported"].found_in(tokens.words, tokens.wordset):
+        return "reported"
+    if _inside(quotes, tokens.starts[first]):
         return "reported"
     return "asserted"
+
+
+def _marked(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple("n't" if word.endswith("n't") else word for word in words)
 
 
 def _drop_month(tokens: Tokens, first: int, before: tuple[str, ...]) -> tuple[str, ...]:

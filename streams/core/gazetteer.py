@@ -82,7 +82,8 @@ class Gazetteer:
                 continue
             if end < n:
                 nxt = text[end]
-                if nxt.isalnum() or nxt in "$_" or (nxt == "-" and end + 1 < n and text[end + 1].isupper()):
+                joined = nxt == "-" and end + 1 < n and text[end + 1].isupper()
+                if nxt.isalnum() or nxt in "$_" or joined:
                     continue
             out.append((start, end, self.entries[idx]))
         return out
@@ -166,9 +167,9 @@ def _country_table(
         by_name[(c["countrycode"], c["name"])] = c  # the most populous of namesakes wins
     capitals: dict[str, Geo] = {}
     for code, info in countries.items():
-        c = by_name.get((code, info.get("capital")))
-        if c is not None:
-            capitals[code] = Geo(lat=c["latitude"], lon=c["longitude"], country=code)
+        cap = by_name.get((code, info.get("capital", "")))
+        if cap is not None:
+            capitals[code] = Geo(lat=cap["latitude"], lon=cap["longitude"], country=code)
     table: dict[str, GazEntry] = {}
     by_code: dict[str, GazEntry] = {}
     for country in pycountry.countries:
@@ -192,7 +193,9 @@ def gazetteer() -> Gazetteer:
     """The compiled gazetteer of countries, demonyms, states, cities and curated names."""
     countries, states, continents, cities = _geonames()
     table, by_code = _country_table(countries, cities)
-    region_geo = {c["name"]: Geo(lat=float(c["lat"]), lon=float(c["lng"])) for c in continents.values()}
+    region_geo = {
+        c["name"]: Geo(lat=float(c["lat"]), lon=float(c["lng"])) for c in continents.values()
+    }
     curated: dict[str, dict[str, list[str]]] = _read_yaml("entities_gazetteer.yaml")
     for etype, names in curated.items():
         kind = "org" if etype != "LOC" else "region"
@@ -212,7 +215,7 @@ def gazetteer() -> Gazetteer:
         if c["countrycode"] == "US":
             us_by_state.setdefault(c["admin1code"], []).append(c)
     for code, st in states.items():
-        pts = us_by_state.get(code, [])
+        pts: list[dict[str, Any]] = us_by_state.get(code) or []
         geo = None
         if pts:
             lat = sum(c["latitude"] for c in pts) / len(pts)

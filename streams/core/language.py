@@ -17,8 +17,9 @@ SUPPORTED_LANGUAGES: tuple[str, ...] = (
 )  # fmt: skip
 
 # Only this many leading characters are examined: detection time grows linearly with length
-# (about 0.27 ms per 500 chars on one core) while a news paragraph already settles the answer.
-MAX_CHARS = 600
+# (about 0.055 ms per 100 chars on one core), while 400 characters of prose (60-70 words)
+# already give confidences above 0.99 on the hand-written samples in the unit tests.
+MAX_CHARS = 400
 # Fewer letters than this and the answer is a guess: return None.
 MIN_LETTERS = 12
 # Below this confidence for the best language the answer is None. Chosen on hand-written
@@ -27,6 +28,8 @@ MIN_LETTERS = 12
 MIN_CONFIDENCE = 0.7
 
 _LETTER = re.compile(r"[^\W\d_]")
+# URLs, e-mail addresses and handles say nothing about the language of the text around them.
+_NOT_PROSE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|[@#]\w+")
 
 
 @cache
@@ -66,7 +69,7 @@ def detect_language(text: str) -> str | None:
     """Return the ISO 639-1 code of the text's language, or None when unsure."""
     if not text:
         return None
-    sample = _sample(text)
+    sample = _NOT_PROSE.sub(" ", _sample(text))
     if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return None
     best = language_confidences(sample, top=1)

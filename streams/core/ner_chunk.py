@@ -16,6 +16,15 @@ _ABBREV = frozenset(
     "Mr Mrs Ms Dr Prof St Jr Sr Inc Corp Ltd Co Gen Sen Rep Gov Lt Col Capt Mt Sgt Adm".split()
 )
 _PARTICLES = frozenset("de da del der van von den la le du al el bin ibn".split())
+_CAP = (
+    r"(?:[A-Z]\.){2,}|(?:[A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ]|[a-z](?=[A-Z]))"
+    r"[\w&]*(?:(?:['’](?![sS]\b)|-|&)[\w&]+)*"
+)
+_CONNECTORS = frozenset("of the de da del der van von den la le du al el bin ibn".split())
+_CHUNK = re.compile(
+    rf"(?<![\w&])(?:{_CAP})(?:(?: | & | (?:of(?: the)?|de|da|del|der|van|von|den|la|le|du|al|el"
+    rf"|bin|ibn) )(?:{_CAP}))*"
+)
 _LOWER_TAIL = re.compile(r"(?:-[a-z]+)+$")
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|based in|outside)\s+$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -58,6 +67,23 @@ def _title_tail() -> re.Pattern[str]:
 
 
 @cache
+def _title_last_words() -> frozenset[str]:
+    return frozenset(t[-1] for t in titles())
+
+
+_PREV_WORD = re.compile(r"([A-Za-z]+)\.?,?\s+$")
+
+
+def _title_before(text: str, pos: int) -> bool:
+    """Whether a (possibly lower-case) title stands right before pos: "chief executive X"."""
+    lo = max(0, pos - _TITLE_WINDOW)
+    prev = _PREV_WORD.search(text, lo, pos)
+    if prev is None or prev.group(1).lower() not in _title_last_words():
+        return False
+    return _title_tail().search(text, lo, pos) is not None
+
+
+@cache
 def _speech_after() -> re.Pattern[str]:
     alt = "|".join(sorted(cues().speech_verbs))
     return re.compile(rf"^(?:,[^,.;\n]{{1,60}},)?\s+(?:has\s+|had\s+|also\s+)?(?:{alt})\b")
@@ -69,61 +95,44 @@ def _speech_before() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alt}),?\s+$")
 
 
-def _is_cap(tok: str) -> bool:
-    c = tok[0]
-    return c.isupper() or (c.islower() and any(ch.isupper() for ch in tok[1:3]))
-
-
 def _chunks(text: str) -> list[list[_Tok]]:
     """Group runs of capitalised words, joined by single spaces and name connectors."""
     of_heads = cues().of_heads
-    toks: list[_Tok] = []
-    for m in _TOKEN.finditer(text):
-        s, e = m.span()
-        word = m.group()
-        if "-" in word:
-            e = s + len(_LOWER_TAIL.sub("", word))
-        if e < len(text) and text[e] == "." and word in _ABBREV:
-            e += 1
-        elif e < len(text) and text[e] == "$":
-            continue  # a currency code: "US$40"
-        toks.append(_Tok(s, e, text[s:e]))
     chunks: list[list[_Tok]] = []
-    cur: list[_Tok] = []
-    i, n = 0, len(toks)
-    while i < n:
-        t = toks[i]
-        if _is_cap(t.text):
-            if cur and text[cur[-1].end : t.start] not in (" ", "\u00a0", " & "):
+    n = len(text)
+    for cm in _CHUNK.finditer(text):
+        cur: list[_Tok] = []
+        base = cm.start()
+        pending: list[_Tok] = []
+        for m in _TOKEN.finditer(cm.group()):
+            s, e = base + m.start(), base + m.end()
+            word = m.group()
+            if word in _CONNECTORS:
+                pending.append(_Tok(s, e, word, conn=True))
+                continue
+            if "-" in word:
+                e = s + len(_LOWER_TAIL.sub("", word))
+                word = text[s:e]
+            if e < n and text[e] == "." and word in _ABBREV:
+                e += 1
+                word += "."
+            joins = pending and (
+                pending[0].text in _PARTICLES or (cur and cur[-1].text in of_heads)
+            )
+            if pending and not joins:
                 chunks.append(cur)
                 cur = []
-            cur.append(t)
-            i += 1
-            continue
-        if cur and text[cur[-1].end : t.start] == " ":
-            low = t.text.lower()
-            nxt = toks[i + 1] if i + 1 < n else None
-            nxt2 = toks[i + 2] if i + 2 < n else None
-            if low in _PARTICLES and nxt is not None and _is_cap(nxt.text):
-                cur.append(_Tok(t.start, t.end, t.text, conn=True))
-                i += 1
+            elif pending:
+                cur.extend(pending)
+            pending = []
+            if e < n and text[e] == "$":  # a currency code: "US$40"
+                if cur:
+                    chunks.append(cur)
+                cur = []
                 continue
-            if t.text == "of" and cur[-1].text in of_heads and nxt is not None:
-                if _is_cap(nxt.text):
-                    cur.append(_Tok(t.start, t.end, t.text, conn=True))
-                    i += 1
-                    continue
-                if nxt.text == "the" and nxt2 is not None and _is_cap(nxt2.text):
-                    cur.append(_Tok(t.start, t.end, t.text, conn=True))
-                    cur.append(_Tok(nxt.start, nxt.end, nxt.text, conn=True))
-                    i += 2
-                    continue
+            cur.append(_Tok(s, e, word))
         if cur:
             chunks.append(cur)
-            cur = []
-        i += 1
-    if cur:
-        chunks.append(cur)
     return chunks
 
 
@@ -137,6 +146,8 @@ def _is_initial(text: str, pos: int) -> bool:
 def _strip(toks: list[_Tok]) -> list[_Tok]:
     stop = stopwords()
     while toks and (toks[0].conn or toks[0].text.lower().rstrip(".") in stop):
+        if len(toks) > 1 and not toks[1].conn and toks[0].text in first_names():
+            break  # "Jan Novak", "May Chen": a given name, not a month
         toks = toks[1:]
     while toks and (toks[-1].conn or toks[-1].text.lower().rstrip(".") in stop):
         toks = toks[:-1]
@@ -173,11 +184,11 @@ def _classify_run(text: str, run: list[_Tok], after_title: bool) -> Mention | No
     head = _head(run)
     if len(words) >= 2 and head in c.org_heads:
         m.type = "ORG"
-    elif len(words) >= 2 and head in c.loc_heads:
+    elif len(words) >= 2 and (head in c.loc_heads or words[0] in c.loc_heads):
         m.type = "LOC"
     elif any(ch.isdigit() for w in words for ch in w) or words[0][0].islower():
         m.type = "MISC"
-    elif after_title or _title_tail().search(text, max(0, run[0].start - _TITLE_WINDOW), run[0].start):
+    elif after_title or _title_before(text, run[0].start):
         m.type = "PERSON" if len(words) <= 4 else None
     elif len(words) >= 2 and words[0] in first_names() and len(words) <= 4:
         m.type = "PERSON"
@@ -193,27 +204,35 @@ def _classify_run(text: str, run: list[_Tok], after_title: bool) -> Mention | No
     return m
 
 
-def _chunk_mentions(text: str, toks: list[_Tok], hits: dict[int, tuple[int, GazEntry]]) -> list[Mention]:
+def _chunk_mentions(
+    text: str, toks: list[_Tok], hits: dict[int, tuple[int, GazEntry]]
+) -> list[Mention]:
     toks = _strip(toks)
     if not toks:
         return []
     s0, e0 = toks[0].start, toks[-1].end
-    whole = hits.get(s0)
-    if whole is not None and whole[0] == e0:
-        return [_gaz_mention(text, s0, e0, whole[1])]
+    exact = hits.get(s0)
+    if exact is not None and exact[0] == e0:
+        return [_gaz_mention(text, s0, e0, exact[1])]
     words = [t for t in toks if not t.conn]
     c = cues()
     head = _head(toks)
-    if _is_person(toks, hits):
-        m = _mention(text, toks, "PERSON")
-        m.initial = _is_initial(text, toks[0].start)
+    lead = 0
+    while lead < len(toks) and (k := _title_at(toks, lead)):
+        lead += k
+    rest = toks[lead:]
+    if rest and (_is_person(rest, hits) or (lead and _is_person(rest, hits, need_first=False))):
+        m = _mention(text, rest, "PERSON")
+        m.initial = _is_initial(text, rest[0].start)
         return [m]
-    if len(words) >= 2 and (head in c.org_heads or head in c.loc_heads):
-        m = _classify_run(text, toks, False)
-        out = [m] if m is not None else []
+    named_head = head in c.org_heads or head in c.loc_heads or words[0].text in c.loc_heads
+    if len(words) >= 2 and named_head:
+        whole = _classify_run(text, toks, False)
+        out = [whole] if whole is not None else []
         nested = [h for h in ((t.start, hits.get(t.start)) for t in toks) if h[1] is not None]
         for s, h in nested:
-            if h is not None and h[1].type == "LOC" and h[1].kind != "demonym" and (s, h[0]) != (s0, e0):
+            place = h is not None and h[1].type == "LOC" and h[1].kind != "demonym"
+            if h is not None and place and (s, h[0]) != (s0, e0):
                 out.append(_gaz_mention(text, s, h[0], h[1]))
         return out
     out = []
@@ -229,9 +248,9 @@ def _chunk_mentions(text: str, toks: list[_Tok], hits: dict[int, tuple[int, GazE
         title_len = _title_at(toks, i)
         if hit_len or title_len:
             if run:
-                m = _classify_run(text, run, after_title)
-                if m is not None:
-                    out.append(m)
+                cm = _classify_run(text, run, after_title)
+                if cm is not None:
+                    out.append(cm)
                 run = []
             if hit is not None and hit_len >= title_len:
                 out.append(_gaz_mention(text, t.start, hit[0], hit[1]))
@@ -244,15 +263,17 @@ def _chunk_mentions(text: str, toks: list[_Tok], hits: dict[int, tuple[int, GazE
         run.append(t)
         i += 1
     if run:
-        m = _classify_run(text, run, after_title)
-        if m is not None:
-            out.append(m)
+        last = _classify_run(text, run, after_title)
+        if last is not None:
+            out.append(last)
     return out
 
 
-def _is_person(toks: list[_Tok], hits: dict[int, tuple[int, GazEntry]]) -> bool:
+def _is_person(
+    toks: list[_Tok], hits: dict[int, tuple[int, GazEntry]], need_first: bool = True
+) -> bool:
     """A first name then one to three capitalised words that name no country or body."""
-    if not 2 <= len(toks) <= 4 or toks[0].text not in first_names():
+    if not 2 <= len(toks) <= 4 or (need_first and toks[0].text not in first_names()):
         return False
     c = cues()
     if toks[-1].text in c.org_heads or toks[-1].text in c.loc_heads:

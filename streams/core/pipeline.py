@@ -105,7 +105,7 @@ def _enrich(payload: bytes, ctx: MessageContext, options: CoreOptions) -> Enrich
         lang=doc.lang,
         title=doc.title,
         text=doc.text,
-        published_at=format_published(doc.published),
+        published_at=format_published(doc.published.value, date_only=doc.published.date_only),
         published_at_source=doc.published.source,
         received_at=utc_iso(received or ctx.timestamp or now),
         processed_at=utc_iso(datetime.now(UTC)),

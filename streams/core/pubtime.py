@@ -44,7 +44,7 @@ def _tz(name: str | None) -> tzinfo | None:
 
 
 def parse_timestamp(value: str, default_tz: str | None = None) -> datetime:
-    """Parse an ISO 8601 timestamp; a naive one is placed in default_tz when given. ValueError if bad."""
+    """Parse an ISO 8601 timestamp; a naive one goes in default_tz if given. ValueError if bad."""
     text = value.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"

@@ -45,22 +45,27 @@ def _after() -> re.Pattern[str]:
 @cache
 def _before() -> re.Pattern[str]:
     v = _verbs()
-    return re.compile(
-        rf"(?:according\s+to\s+([\w’'.\- ]{{1,50}}?)|([\w’'.\- ]{{1,50}}?)\s+(?:{v}))[\s,:]*$",
-        re.IGNORECASE,
-    )
+    return re.compile(rf"\b(?:according\s+to\s+[^.!?\n]{{1,50}}|(?:{v}))[\s,:]*$", re.IGNORECASE)
 
 
-def _speaker(phrase: str, entities: Sequence[Entity], last: str | None) -> str | None:
+def _speaker(
+    phrase: str, entities: Sequence[Entity], last: str | None, latest: bool = True
+) -> str | None:
+    """The entity named in phrase (latest or earliest), else `last` for "he", "the minister"."""
     phrase = phrase.strip(" ,.-–—")
     if not phrase:
         return None
     people = [e for e in entities if e.type == "PERSON"]
     for group in (people, [e for e in entities if e.type != "PERSON"]):
+        best, best_at = None, -1
         for e in group:
             for form in (e.canonical, e.text, *e.aliases):
-                if form and re.search(rf"(?<!\w){re.escape(form)}(?!\w)", phrase):
-                    return e.canonical
+                at = (phrase.rfind(form) if latest else phrase.find(form)) if form else -1
+                key = at if latest else (len(phrase) - at if at >= 0 else -1)
+                if key > best_at:
+                    best, best_at = e.canonical, key
+        if best is not None:
+            return best
     if _NOMINAL.match(phrase):
         return last
     return None
@@ -99,15 +104,19 @@ def extract_quotes(text: str, entities: Sequence[Entity]) -> list[Quote]:
             continue
         s, e = m.start(g), m.end(g)
         speaker = None
-        after = _after().match(text[m.end() : m.end() + _WINDOW])
+        tail = text[m.end() : m.end() + _WINDOW]
+        after = _after().match(tail)
         context = _last_person(text, m.start(), entities)
         if after is not None:
-            speaker = _speaker(after.group(1) or after.group(2) or "", entities, context or last)
+            end = tail.find(". ", after.end())
+            phrase = tail[: end if end >= 0 else len(tail)]
+            speaker = _speaker(phrase, entities, context or last, latest=False)
         if speaker is None:
-            before = _before().search(text, max(0, m.start() - _WINDOW), m.start())
-            if before is not None:
-                phrase = before.group(1) or before.group(2) or ""
-                speaker = _speaker(phrase, entities, context or last)
+            lo = max(0, m.start() - _WINDOW)
+            window = text[lo : m.start()]
+            if _before().search(window) is not None:
+                cut = max(window.rfind(". "), window.rfind("\n")) + 1
+                speaker = _speaker(window[cut:], entities, context or last)
         if speaker is None:
             speaker = _same_sentence(text, m.start(), entities)
         out.append(Quote(text=text[s:e], speaker=speaker, start=s, end=e))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from functools import cache
+from typing import NamedTuple
 
 from streams.core.timex_lexicon import (
     DAY_RE,
@@ -23,9 +25,27 @@ from streams.core.timex_resolve import (
     weekday_date,
 )
 
-__all__ = ["Found", "date_rules", "clock_value", "PARTS_OF_DAY"]
+__all__ = ["Found", "Handler", "Rule", "DIGITS", "date_rules", "clock_value", "PARTS_OF_DAY"]
 
 Found = tuple[int, int, str, str]  # start, end, TIMEX3 type, value
+Handler = Callable[[re.Match[str], str, Anchor], Found | None]
+
+
+class Rule(NamedTuple):
+    """A pattern, its handler, the lower-case words one of which every match contains (a
+    digit stands for any number), how many characters before such a word a match may start
+    and how far after the word's start it may end."""
+
+    pattern: re.Pattern[str]
+    handler: Handler
+    triggers: tuple[str, ...]
+    back: int
+    ahead: int
+
+
+DIGITS = tuple("0123456789")
+_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WEEKDAY_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 PARTS_OF_DAY = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}
 _WEEKDAY_FULL = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -36,6 +56,9 @@ _FULL_MONTH = (
 _MAY_TRIGGER = re.compile(
     r"\b(?:in|since|until|by|from|through|during|of|last|next|this|early|late|mid|end)[\s-]+$"
 )
+# A plural noun right after a number counts things ("sold 1999 cars") unless a preposition
+# makes it a year ("in 2015 sales rose"); verbs in -s that often follow a year are exempt.
+_COUNTED_AFTER = re.compile(r"\s+(?!(?:marks|sees|brings|begins|ends|means|remains)\b)[a-z]{2,}s\b")
 # A year outside 1900-2099 needs one of these words before it ("in 1776").
 _YEAR_TRIGGER = re.compile(r"\b(?:in|since|until|by|of|during|from|year)\s+$", re.IGNORECASE)
 _MOD = r"(?:(?:early|mid|late|the\s+(?:start|beginning|middle|end)\s+of)[\s-]+)"
@@ -69,7 +92,7 @@ def clock_value(m: re.Match[str], day: str) -> str | None:
     zone = m.group("zone")
     if zone and not day.startswith("X"):
         tz = zone_of(zone)
-        if tz is timezone.utc:
+        if tz is UTC:
             return value + "Z"
         if tz is not None:
             offset = datetime.fromisoformat(value).replace(tzinfo=tz).utcoffset()
@@ -94,10 +117,14 @@ def _day_text(m: re.Match[str], text: str, anchor: Anchor) -> tuple[str, bool] |
     mon = month_number(g["mon"] or g["mon2"] or g["mon3"])
     raw_day = g["day"] or g["day2"]
     year_s = g["year"] or g["year2"] or g["year3"]
-    if g["mon3"] == "May" and not year_s and not _MAY_TRIGGER.search(text, max(0, m.start("mon3") - 12), m.start("mon3")):
+    at = m.start("mon3")
+    if g["mon3"] == "May" and not year_s and not _MAY_TRIGGER.search(text, max(0, at - 12), at):
         return None
     if year_s:
         year: int | None = int(year_s)
+    elif g["yrel"]:
+        shift = {"this": 0, "last": -1, "next": 1}[g["yrel"]]
+        year = anchor.year + shift if anchor is not None else None
     else:
         year = month_year(anchor, mon, tense(text, m.start(), m.end()))
     ys = f"{year:04d}" if year is not None else "XXXX"
@@ -139,7 +166,9 @@ def _iso(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
 
 def _numeric(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     a, b, raw_y = int(m.group("n1")), int(m.group("n2")), m.group("n3")
-    y = int(raw_y) if len(raw_y) == 4 else 2000 + int(raw_y) if int(raw_y) < 70 else 1900 + int(raw_y)
+    y = int(raw_y)
+    if len(raw_y) == 2:
+        y += 2000 if y < 70 else 1900
     # US month/day first for slashes, day.month for dots and dashes; the other reading only
     # when the first is impossible.
     readings = [(a, b), (b, a)] if m.group("sep") == "/" else [(b, a), (a, b)]
@@ -153,7 +182,9 @@ def _year(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     if _NOT_YEAR_AFTER.match(text, m.end()):
         return None
     year = int(m.group("y"))
-    if not (1900 <= year <= 2099) and not _YEAR_TRIGGER.search(text, max(0, m.start() - 12), m.start()):
+    before = max(0, m.start() - 12)
+    introduced = _YEAR_TRIGGER.search(text, before, m.start())
+    if not introduced and (not 1900 <= year <= 2099 or _COUNTED_AFTER.match(text, m.end())):
         return None
     start = m.start("ymod") if m.group("ymod") else m.start("y")
     return start, m.end(), "DATE", f"{year:04d}"
@@ -180,10 +211,9 @@ _REL_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 
 
 def _clock(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
-    if m.group("h") and not (m.group("ap") or m.group("zone")) and text[m.end():m.end() + 1] in ".,:":
-        # "3:16," could be a ratio or a score as easily as a time; only take "HH:MM"
-        if len(m.group("h")) < 2:
-            return None
+    bare = m.group("h") and not (m.group("ap") or m.group("zone"))
+    if bare and len(m.group("h")) < 2 and text[m.end() : m.end() + 1] in ".,:":
+        return None  # "3:16," is as likely a ratio or a score as a time; "HH:MM" is taken
     rel = (m.group("crel") or "").lower()
     day = shift_days(anchor, _REL_DAYS.get(rel, 0))
     clock = clock_value(m, day)
@@ -191,7 +221,7 @@ def _clock(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
 
 
 @cache
-def date_rules() -> list[tuple[re.Pattern[str], object]]:
+def date_rules() -> list[Rule]:
     """Compiled (pattern, handler) pairs for calendar dates and clock times."""
     clock_tail = rf"(?:,?\s+(?:at\s+)?{_CLOCK})?"
     month_date = (
@@ -199,45 +229,60 @@ def date_rules() -> list[tuple[re.Pattern[str], object]]:
         rf"(?:(?P<mon>{MONTH_RE})\s+(?P<day>{DAY_RE})(?![\d:])(?:,?\s+(?P<year>{YEAR_RE})(?!\d))?"
         rf"|(?:the\s+)?(?P<day2>{DAY_RE})\s+(?:of\s+)?(?P<mon2>{MONTH_RE})(?:,?\s+(?P<year2>{YEAR_RE})(?!\d))?"
         rf"|(?P<mon3>{_FULL_MONTH})"
-        rf"(?:,?\s+(?P<year3>{YEAR_RE})(?!\d))?(?!\s*\d))"
+        rf"(?:,?\s+(?P<year3>{YEAR_RE})(?!\d)|\s+of\s+(?P<yrel>this|last|next)\s+year)?(?!\s*\d))"
     )
     return [
-        (re.compile(rf"\b{month_date}{clock_tail}"), _month_date),
-        (
+        Rule(re.compile(rf"\b{month_date}{clock_tail}"), _month_date, _MONTH_WORDS, 45, 60),
+        Rule(
             re.compile(
                 r"\b(?P<iy>\d{4})-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
                 r"(?:[T ](?P<ih>[0-2]\d):(?P<imi>[0-5]\d)(?::\d\d(?:\.\d+)?)?"
                 r"(?P<iz>Z|[+-]\d\d:?\d\d)?)?(?![\d-])"
             ),
             _iso,
+            DIGITS,
+            2,
+            32,
         ),
-        (
+        Rule(
             re.compile(
                 r"(?<![\d/.$-])(?P<n1>[0-3]?\d)(?P<sep>[/.-])(?P<n2>[0-3]?\d)(?P=sep)"
                 r"(?P<n3>\d{4}|\d\d)(?![\d/-]|\.\d)"
             ),
             _numeric,
+            DIGITS,
+            2,
+            12,
         ),
-        (
+        Rule(
             re.compile(
                 r"(?<![\w$€£¥.,#/'-])(?P<ymod>(?:early|mid|late)[\s-]+|mid-)?"
-                rf"(?P<y>{YEAR_RE})(?![\w,%-]|\.\d)"
+                rf"(?P<y>{YEAR_RE})(?![\w%-]|[.,]\d)"
             ),
             _year,
+            DIGITS,
+            12,
+            8,
         ),
-        (
+        Rule(
             re.compile(
                 r"\b(?:(?P<wrel>last|next|past|this|coming|on)\s+)?"
                 rf"(?P<wd>{_WEEKDAY_FULL})\b(?:\s+(?P<wpart>morning|afternoon|evening|night))?"
                 rf"(?:,?\s+(?:at\s+)?{_CLOCK})?"
             ),
             _weekday,
+            _WEEKDAY_WORDS,
+            10,
+            50,
         ),
-        (
+        Rule(
             re.compile(
                 rf"(?<![\d:.$])\b{_CLOCK}(?:\s+(?:local\s+time\s+)?(?P<crel>today|yesterday|tomorrow|tonight))?",
                 re.IGNORECASE,
             ),
             _clock,
+            DIGITS + ("noon", "midnight"),
+            2,
+            45,
         ),
     ]

@@ -47,7 +47,9 @@ NUMBER_WORDS: dict[str, float] = {
     "half": 0.5, "a half": 0.5, "a couple of": 2, "a dozen": 12, "dozen": 12,
 }  # fmt: skip
 
-_FULL_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_FULL_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
 _ABBR_MONTHS = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 # Capitalised only: "may" and "march" in lower case are verbs far more often than months.
 MONTH_RE = rf"(?:{_FULL_MONTHS}|{_ABBR_MONTHS})"

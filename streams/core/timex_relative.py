@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import cache
 
-from streams.core.timex_dates import PARTS_OF_DAY, Found
+from streams.core.timex_dates import DIGITS, PARTS_OF_DAY, Found, Rule
 from streams.core.timex_lexicon import NUMBER_RE, WEEKDAYS, YEAR_RE, number_value
 from streams.core.timex_resolve import (
     Anchor,
@@ -20,9 +19,22 @@ from streams.core.timex_resolve import (
     year_value,
 )
 
-__all__ = ["Handler", "relative_rules"]
+__all__ = ["relative_rules"]
 
-Handler = Callable[[re.Match[str], str, Anchor], Found | None]
+_UNIT_WORDS = ("second", "minute", "hour", "day", "night", "week", "fortnight", "month", "year",
+               "decade", "centur")  # fmt: skip
+_POD_WORDS = ("morning", "afternoon", "evening", "night")
+_SEASON_WORDS = ("spring", "summer", "autumn", "fall", "winter")
+_RELDAY_WORDS = ("today", "tonight", "yesterday", "tomorrow", "day", *_POD_WORDS)
+_RELUNIT_WORDS = ("week", "month", "year", "quarter", "decade", "century", *_SEASON_WORDS)
+_PLURAL_WORDS = ("years", "months", "weeks", "days", "decades", "hours", "minutes", "centuries")
+_REF_WORDS = ("now", "currently", "moment", "present", "nowadays", "these", "current", "ongoing",
+              "recent", "earlier", "past", "lately", "soon", "shortly", "future", "term",
+              "coming", "later")  # fmt: skip
+_SET_WORDS = ("every", "each", "per", "once", "twice", "times", "daily", "weekly", "monthly",
+              "yearly", "annual", "hourly", "nightly", "quarterly", "biannual", "biennial",
+              "fortnightly")  # fmt: skip
+
 
 _SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 _SHIFT = {
@@ -49,7 +61,7 @@ def _unit_key(raw: str) -> str:
 def _relday(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     g = m.groupdict()
     if g["rd"]:
-        if text[max(0, m.start() - 4):m.start()] == "USA ":
+        if text[max(0, m.start() - 4) : m.start()] == "USA ":
             return None
         word = g["rd"].lower()
         shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
@@ -71,6 +83,7 @@ def _relday(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
 def _relunit(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     g = m.groupdict()
     rel = (g["urel"] or g["urel2"] or g["the"] or "").lower()
+    rel = rel[4:].lstrip() if rel.startswith("the ") else rel
     unit = g["unit"].lower()
     if rel == "the" and not (g["umod"] or g["uprev"]):
         return None
@@ -114,13 +127,14 @@ def _duration(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
         if anchor is None:
             return start, end, "DATE", "PAST_REF"
         return start, end, "DATE", future_point(anchor, -amount, unit)
-    if tail in ("ago", "earlier", "before", "previously"):
+    if tail in ("ago", "earlier", "before", "previously") and amount is None:
         return start, end, "DATE", "PAST_REF"
     if tail in ("from now", "hence") and amount is not None:
         return start, end, "DATE", future_point(anchor, amount, unit)
     if tail:
         end = m.start("ago")
-    if num in ("a", "an") and not g["dpre"] and _RATE_BEFORE.search(text, max(0, start - 30), start):
+    rate = _RATE_BEFORE.search(text, max(0, start - 30), start)
+    if num in ("a", "an") and not g["dpre"] and rate:
         return start, end, "SET", duration_value(1, unit)
     if (
         amount is not None
@@ -171,12 +185,12 @@ def _set(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
         return m.start(), m.end(), "SET", f"XXXX-XX-XX{PARTS_OF_DAY[unit]}"
     if unit == "weekend":
         return m.start(), m.end(), "SET", "XXXX-WXX-WE"
-    amount = number_value(g["snum"]) if g["snum"] else 1.0
+    amount = (number_value(g["snum"]) if g["snum"] else None) or 1.0
     if g["other"]:
         amount = 2.0
     key = _unit_key(unit)
-    return m.start(), m.end(), "SET", duration_value(amount, "month" if key == "quarter" else key) \
-        if key != "quarter" else "P3M"
+    value = f"P{3 * int(amount)}M" if key == "quarter" else duration_value(amount, key)
+    return m.start(), m.end(), "SET", value
 
 
 def _quarter(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
@@ -200,6 +214,11 @@ def _quarter(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     return m.start(), m.end(), "DATE", quarter_value(anchor, q, year, direction)
 
 
+def _season(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
+    year = m.group("sy") or year_value(anchor, 0)
+    return m.start(), m.end(), "DATE", f"{year}-{_SEASONS[m.group('season').lower()]}"
+
+
 def _decade(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     g = m.groupdict()
     if _AGE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
@@ -214,65 +233,136 @@ def _decade(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
 
 
 @cache
-def relative_rules() -> list[tuple[re.Pattern[str], Handler]]:
+def relative_rules() -> list[Rule]:
     """Compiled (pattern, handler) pairs for relative, vague and periodic expressions."""
     i = re.IGNORECASE
     pod = r"morning|afternoon|evening|night"
     return [
-        (re.compile(
-            r"\b(?:(?:earlier|later|early|late)\s+)?(?P<rd>today|tonight|yesterday|tomorrow|"
-            r"the day before yesterday|the day after tomorrow)"
-            rf"(?:\s+(?P<rpart>{pod}))?(?!['’]s)\b"
-            rf"|\b(?P<this>this|last)\s+(?P<tpart>{pod})\b"
-            rf"|\bthe\s+(?:(?P<bpart>day|{pod})\s+before|(?P<apart>day|{pod})\s+after)\b"
-            rf"|\bthe\s+previous\s+(?P<ppart>day|{pod})\b", i), _relday),
-        (re.compile(
-            r"\b(?:(?P<umod>earlier|later|early|late|(?:the\s+)?(?:start|beginning|middle|end|"
-            r"rest|remainder)\s+of)\s+)?"
-            r"(?:(?P<urel>this|last|next|past|previous|coming|following|current)"
-            r"|(?P<urel2>the\s+(?:last|past|previous|coming|following|next|current))"
-            r"|(?P<the>the))\s+(?P<unit>week|weekend|month|year|quarter|decade|century|"
-            r"spring|summer|autumn|fall|winter)\b(?P<uprev>\s+(?:previous|before))?", i),
-         _relunit),
-        (re.compile(
-            r"\b(?P<dpre>(?:(?:over|in|during|for|within)\s+)?the\s+(?:past|last|next|coming|"
-            r"previous|following|first|final)\s+)?"
-            r"(?:(?:about|around|nearly|almost|more than|over|at least|up to|roughly|"
-            r"approximately|less than|fewer than|just|only)\s+)?"
-            rf"(?P<num>{_VAGUE}|{NUMBER_RE})(?P<half>\s+and\s+a\s+half)?"
-            rf"(?:\s+|(?P<hyph>-))(?P<du>{_UNITS})s?\b"
-            r"(?P<ago>\s+(?:ago|earlier|later|before|after|from now|hence|previously)\b)?", i),
-         _duration),
-        (re.compile(
-            r"\b(?:(?P<bpre>for|over the|over|recent|within|after|the past|the last)\s+)"
-            r"(?P<bu>years|months|weeks|days|decades|hours|minutes|centuries)\b"
-            r"|\b(?P<bpre2>)(?P<bu2>years|decades|months)(?=-long)", i), _bare_or_long),
-        (re.compile(
-            r"\b(?:(?P<present>right now|now|currently|at the moment|at present|presently|"
-            r"nowadays|these days|current|ongoing|at this time)"
-            r"|(?P<past>recently|recent|earlier|previously|the past|lately|formerly)"
-            r"|(?P<future>soon|shortly|in the (?:very |not too |not so |distant |foreseeable |"
-            r"immediate )?(?:near )?future|the (?:near |very near |distant |foreseeable )?future|"
-            r"the (?:long|short|medium|near) term|(?:in )?the coming (?:days|weeks|months|years))"
-            r"|(?P<later>later))\b(?![-'’])", i), _ref),
-        (re.compile(
-            r"\b(?:(?:every|each|per)\s+(?P<other>other\s+)?(?:(?P<snum>\d+|two|three|four|five|"
-            r"six|ten|twelve)\s+)?(?P<su>second|minute|hour|day|night|week|month|quarter|year|"
-            r"decade|morning|evening|afternoon|weekend|Monday|Tuesday|Wednesday|Thursday|Friday|"
-            r"Saturday|Sunday)s?"
-            r"|(?:once|twice|three times|\d+ times)\s+(?:a|an|per|each)\s+"
-            r"(?P<fu>day|week|month|year|hour|minute|quarter)"
-            r"|(?P<adj>daily|weekly|monthly|yearly|annually|annual|hourly|nightly|quarterly|"
-            r"biannual|biennial|fortnightly))\b"), _set),
-        (re.compile(
-            r"\b(?:the\s+)?(?P<qo>first|second|third|fourth|final|last|1st|2nd|3rd|4th)[\s-]+"
-            r"(?P<qh>quarter|half)\b(?:\s+(?:of\s+)?(?:(?P<qy>" + YEAR_RE + r")|(?P<qrel>this|"
-            r"last|next|the)\s+(?:fiscal\s+|financial\s+)?year))?"
-            r"|\bQ(?P<qn>[1-4])\b(?:\s*(?:of\s+)?(?P<qy2>" + YEAR_RE + r")|\s*'(?P<qy3>\d\d))?", i),
-         _quarter),
-        (re.compile(
-            r"(?<![\w$£€])(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?P<dc>1[6-9]|20)(?P<dd>\d)0"
-            r"|['’](?P<dd2>\d)0|(?P<dd3>[2-9])0)s\b"), _decade),
+        Rule(
+            re.compile(
+                r"\b(?:(?:earlier|later|early|late)\s+)?(?P<rd>today|tonight|yesterday|tomorrow|"
+                r"the day before yesterday|the day after tomorrow)"
+                rf"(?:\s+(?P<rpart>{pod}))?(?!['’]s)\b"
+                rf"|\b(?P<this>this|last)\s+(?P<tpart>{pod})\b"
+                rf"|\bthe\s+(?:(?P<bpart>day|{pod})\s+before|(?P<apart>day|{pod})\s+after)\b"
+                rf"|\bthe\s+previous\s+(?P<ppart>day|{pod})\b",
+                i,
+            ),
+            _relday,
+            _RELDAY_WORDS,
+            45,
+            40,
+        ),
+        Rule(
+            re.compile(
+                r"\b(?:(?P<umod>earlier|later|early|late|(?:the\s+)?(?:start|beginning|middle|end|"
+                r"rest|remainder)\s+of)\s+)?"
+                r"(?:(?P<urel>this|last|next|past|previous|coming|following|current)"
+                r"|(?P<urel2>the\s+(?:last|past|previous|coming|following|next|current))"
+                r"|(?P<the>the))\s+(?P<unit>week|weekend|month|year|quarter|decade|century|"
+                r"spring|summer|autumn|fall|winter)\b(?P<uprev>\s+(?:previous|before))?",
+                i,
+            ),
+            _relunit,
+            _RELUNIT_WORDS,
+            50,
+            40,
+        ),
+        Rule(
+            re.compile(
+                r"\b(?P<dpre>(?:(?:over|in|during|for|within)\s+)?the\s+(?:past|last|next|coming|"
+                r"previous|following|first|final)\s+)?"
+                r"(?:(?:about|around|nearly|almost|more than|over|at least|up to|roughly|"
+                r"approximately|less than|fewer than|just|only)\s+)?"
+                rf"(?P<num>{_VAGUE}|{NUMBER_RE})(?P<half>\s+and\s+a\s+half)?"
+                rf"(?:\s+|(?P<hyph>-))(?P<du>{_UNITS})s?\b"
+                r"(?P<ago>\s+(?:ago|earlier|later|before|after|from now|hence|previously)\b)?",
+                i,
+            ),
+            _duration,
+            _UNIT_WORDS,
+            75,
+            35,
+        ),
+        Rule(
+            re.compile(
+                r"\b(?:(?P<bpre>for|over the|over|recent|within|after|the past|the last)\s+)"
+                r"(?P<bu>years|months|weeks|days|decades|hours|minutes|centuries)\b"
+                r"|\b(?P<bpre2>)(?P<bu2>years|decades|months)(?=-long)",
+                i,
+            ),
+            _bare_or_long,
+            _PLURAL_WORDS,
+            15,
+            20,
+        ),
+        Rule(
+            re.compile(
+                r"\b(?:(?P<present>right now|now|currently|at the moment|at present|presently|"
+                r"nowadays|these days|current|ongoing)"
+                r"|(?P<past>recently|recent|earlier|the past|lately)"
+                r"|(?P<future>soon|shortly|in the (?:very |not too |not so |distant |foreseeable |"
+                r"immediate )?(?:near )?future"
+                r"|the (?:near |very near |distant |foreseeable )?future"
+                r"|the (?:long|short|medium|near) term"
+                r"|(?:in )?the coming (?:days|weeks|months|years))"
+                r"|(?P<later>later))\b(?![-'’])",
+                i,
+            ),
+            _ref,
+            _REF_WORDS,
+            30,
+            40,
+        ),
+        Rule(
+            re.compile(
+                r"\b(?:(?:every|each|per)\s+(?P<other>other\s+)?(?:(?P<snum>\d+|two|three|four|five|"
+                r"six|ten|twelve)\s+)?(?P<su>second|minute|hour|day|night|week|month|quarter|year|"
+                r"decade|morning|evening|afternoon|weekend|Monday|Tuesday|Wednesday|Thursday|Friday|"
+                r"Saturday|Sunday)s?"
+                r"|(?:once|twice|three times|\d+ times)\s+(?:a|an|per|each)\s+"
+                r"(?P<fu>day|week|month|year|hour|minute|quarter)"
+                r"|(?P<adj>daily|weekly|monthly|yearly|annually|annual|hourly|nightly|quarterly|"
+                r"biannual|biennial|fortnightly))\b"
+            ),
+            _set,
+            _SET_WORDS,
+            8,
+            35,
+        ),
+        Rule(
+            re.compile(
+                r"\b(?:the\s+)?(?P<qo>first|second|third|fourth|final|last|1st|2nd|3rd|4th)[\s-]+"
+                r"(?P<qh>quarter|half)\b(?:\s+(?:of\s+)?(?:(?P<qy>" + YEAR_RE + r")|(?P<qrel>this|"
+                r"last|next|the)\s+(?:fiscal\s+|financial\s+)?year))?"
+                r"|\bQ(?P<qn>[1-4])\b(?:\s*(?:of\s+)?(?P<qy2>" + YEAR_RE + r")|\s*'(?P<qy3>\d\d))?",
+                i,
+            ),
+            _quarter,
+            ("quarter", "half", *DIGITS),
+            30,
+            35,
+        ),
+        Rule(
+            re.compile(
+                r"(?<![\w$£€])(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?P<dc>1[6-9]|20)(?P<dd>\d)0"
+                r"|['’](?P<dd2>\d)0|(?P<dd3>[2-9])0)s\b"
+            ),
+            _decade,
+            DIGITS,
+            20,
+            8,
+        ),
+        Rule(
+            re.compile(
+                r"\b(?:(?:early|late|mid)[\s-]+)?(?P<season>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)\b"
+                r"(?:\s+(?:of\s+)?(?P<sy>" + YEAR_RE + r"))?"
+            ),
+            _season,
+            _SEASON_WORDS,
+            12,
+            20,
+        ),
     ]
 
 

@@ -30,16 +30,29 @@ UNIT_CODES: dict[str, tuple[str, bool]] = {
 }  # fmt: skip
 _UNIT_FACTOR = {"fortnight": 2, "decade": 10, "century": 100}
 
-# Words that put a sentence in the future; without one, news text is read as past tense.
+# Words that put a clause in the future; without one, news text is read as past tense.
 _FUTURE = re.compile(
-    r"\b(?:will|won't|shall|going to|plans? to|planning to|scheduled|expects? to|expected to|"
-    r"due to|set to|intends? to|upcoming|next|coming|from now|hopes? to|aims? to|would)\b|'ll\b",
+    r"\b(?:will|won't|shall|should|going to|plans? to|planning to|scheduled|expects? to|"
+    r"expected to|(?:is|are) due to|set to|intends? to|upcoming|next|coming|from now|"
+    r"hopes? to|aims? to)\b|'ll\b",
     re.IGNORECASE,
 )
+# A past-tense verb right next to the expression ("announced Friday", "said on Monday").
+_PAST_VERB = re.compile(
+    r"\b(?:[a-z]+[^e\W]ed|said|told|was|were|had|did|made|took|gave|came|went|began|won|lost|"
+    r"sold|bought|rose|fell|left|met|saw|became|got|held|paid|led|spent|sent|brought|found|"
+    r"built|chose|wrote|spoke|broke|flew|drove|grew|shut|quit)\b",
+    re.IGNORECASE,
+)
+# How far around an expression its own verb is looked for (characters), chosen on news text:
+# about five words before and three after.
+LOCAL_BEFORE = 45
+LOCAL_AFTER = 25
 # Tolerances for months named without a year (tense cues are imperfect): a past-tense
 # sentence may still name next month, a future-tense one last month. Chosen by hand.
 PAST_AHEAD_MONTHS = 1
 FUTURE_BEHIND_MONTHS = 1
+QUARTER_TOLERANCE = 1
 _SENTENCE_END = re.compile(r"[.!?\n]\s")
 
 
@@ -47,7 +60,15 @@ Anchor = datetime | None
 
 
 def tense(text: str, start: int, end: int) -> int:
-    """+1 when the sentence around text[start:end] speaks of the future, else -1 (past)."""
+    """+1 when the clause around text[start:end] speaks of the future, else -1 (past).
+
+    A verb right next to the expression decides first; then any future cue in the sentence.
+    """
+    near_start, near_end = max(0, start - LOCAL_BEFORE), min(len(text), end + LOCAL_AFTER)
+    if _FUTURE.search(text, near_start, near_end):
+        return 1
+    if _PAST_VERB.search(text, near_start, near_end):
+        return -1
     left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 200)
     m = _SENTENCE_END.search(text, end)
     right = min(m.start() if m else len(text), end + 200)
@@ -94,14 +115,14 @@ def quarter_value(anchor: Anchor, quarter: int | None, year: int | None, directi
     if anchor is not None and quarter is None:  # "the last quarter", shift relative
         index = anchor.year * 4 + (anchor.month - 1) // 3 + direction
         return f"{index // 4:04d}-Q{index % 4 + 1}"
-    assert quarter is not None
-    if year is None:
-        assert anchor is not None
+    if quarter is None:
+        return "XXXX-QX"
+    if year is None and anchor is not None:
         current = (anchor.month - 1) // 3 + 1
         year = anchor.year
-        if direction < 0 and quarter > current:
+        if direction < 0 and quarter - current > QUARTER_TOLERANCE:
             year -= 1
-        elif direction > 0 and quarter < current:
+        elif direction > 0 and current - quarter > QUARTER_TOLERANCE:
             year += 1
     return f"{year:04d}-Q{quarter}"
 

@@ -1,0 +1,127 @@
+"""Unit tests for streams.core.entities on hand-written news sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.core.entities import extract_entities
+from streams.models import Entity
+
+ARTICLE = (
+    "Lavrov: Washington ignored Moscow's proposals\n\n"
+    "Russian Foreign Minister Sergey Lavrov told reporters in Geneva on Tuesday that the US "
+    "had not answered the central question of NATO enlargement. Meanwhile, German Chancellor "
+    "Olaf Scholz met Ukrainian officials in Berlin. According to Interfax, Lavrov said the "
+    "Russian Foreign Ministry would publish its reply. Reuters and TASS also reported that "
+    "U.S. Ambassador Lynne Tracy was summoned. Соцсети обсуждают заявление.\n"
+)
+
+
+def _by_canonical(entities: list[Entity]) -> dict[str, Entity]:
+    return {e.canonical: e for e in entities}
+
+
+@pytest.fixture(scope="module")
+def found() -> dict[str, Entity]:
+    return _by_canonical(extract_entities(ARTICLE))
+
+
+@pytest.mark.parametrize(
+    ("canonical", "etype"),
+    [
+        ("Sergey Lavrov", "PERSON"),
+        ("Olaf Scholz", "PERSON"),
+        ("Lynne Tracy", "PERSON"),
+        ("United States", "LOC"),
+        ("NATO", "ORG"),
+        ("Interfax", "ORG"),
+        ("Reuters", "ORG"),
+        ("TASS", "ORG"),
+        ("Russian Foreign Ministry", "ORG"),
+        ("Geneva", "LOC"),
+        ("Berlin", "LOC"),
+        ("Ukraine", "LOC"),
+        ("Germany", "LOC"),
+    ],
+)
+def test_entities_finds_expected(found: dict[str, Entity], canonical: str, etype: str) -> None:
+    assert canonical in found, sorted(found)
+    assert found[canonical].type == etype
+
+
+def test_entities_resolves_surname_to_full_name(found: dict[str, Entity]) -> None:
+    lavrov = found["Sergey Lavrov"]
+    assert lavrov.text == "Lavrov"  # the headline mention comes first
+    assert "Sergey Lavrov" in lavrov.aliases
+    assert lavrov.count == 3
+
+
+def test_entities_merges_country_short_forms(found: dict[str, Entity]) -> None:
+    us = found["United States"]
+    assert us.text == "US"
+    assert "U.S." in us.aliases
+    assert us.geo is not None and us.geo.country == "US"
+
+
+@pytest.mark.parametrize("word", ["Meanwhile", "According", "Tuesday", "Соцсети", "Minister"])
+def test_entities_skips_non_names(word: str) -> None:
+    surfaces = {s for e in extract_entities(ARTICLE) for s in (e.text, *e.aliases)}
+    assert word not in surfaces
+
+
+def test_entities_offsets_index_text() -> None:
+    for e in extract_entities(ARTICLE):
+        assert ARTICLE[e.start : e.end] == e.text
+
+
+def test_entities_demonym_is_country_location(found: dict[str, Entity]) -> None:
+    russia = found["Russia"]
+    assert russia.type == "LOC"
+    assert russia.text == "Russian"
+    assert russia.geo is not None and russia.geo.country == "RU"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "etype"),
+    [
+        ("Shares of Northwind Holdings Inc. fell on Monday.", "Northwind Holdings Inc.", "ORG"),
+        (
+            "It was drafted by the Baltic Shipping Agency last year.",
+            "Baltic Shipping Agency",
+            "ORG",
+        ),
+        ("Airline chief executive Maria Kovacs said demand rose.", "Maria Kovacs", "PERSON"),
+        ("Spokesman Dieter Vollmann declined to comment.", "Dieter Vollmann", "PERSON"),
+        ("The plant near Lake Ontario employs 900 people.", "Lake Ontario", "LOC"),
+        ("Prices rose at Acme Ltd, said analyst Priya Raman.", "Priya Raman", "PERSON"),
+        ("The GAO report criticised the deal.", "GAO", "ORG"),
+    ],
+)
+def test_entities_context_cues(text: str, surface: str, etype: str) -> None:
+    hits = [e for e in extract_entities(text) if e.text == surface]
+    assert hits, [e.text for e in extract_entities(text)]
+    assert hits[0].type == etype
+
+
+def test_entities_acronym_joins_long_name() -> None:
+    text = "The Northern Grid Authority (NGA) raised tariffs. NGA officials defended the move."
+    ents = [e for e in extract_entities(text) if e.canonical == "Northern Grid Authority"]
+    assert len(ents) == 1
+    assert "NGA" in ents[0].aliases
+    assert ents[0].count == 3
+
+
+def test_entities_person_shadowing_city_resolves_to_person() -> None:
+    text = "Chief executive Paul Henderson resigned. Henderson said the board agreed."
+    ents = extract_entities(text)
+    person = [e for e in ents if e.canonical == "Paul Henderson"]
+    assert person and person[0].type == "PERSON" and person[0].count == 2
+
+
+def test_entities_currency_code_is_not_a_country() -> None:
+    assert extract_entities("It cost US$40 million.") == []
+
+
+@pytest.mark.parametrize("text", ["", "nothing capitalised here at all."])
+def test_entities_empty_input(text: str) -> None:
+    assert extract_entities(text) == []
