@@ -92,7 +92,9 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
     """Build the app; `publisher` defaults to the app's own topics (tests may pass another)."""
     app = _faust_app(settings)
     out: Publisher = publisher or FaustPublisher(app)
-    options = CoreOptions(max_message_bytes=settings.max_message_bytes, source_tz=settings.source_tz)
+    options = CoreOptions(
+        max_message_bytes=settings.max_message_bytes, source_tz=settings.source_tz
+    )
     rules = AlertRules(min_level=settings.alert_min_level)
 
     def raw_topic(name: str) -> Any:
@@ -128,8 +130,12 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
                     "enriched %s (%s)",
                     result.article_id,
                     result.escalation.level,
-                    extra={"topic": ctx.topic, "partition": ctx.partition, "offset": ctx.offset,
-                           "article_id": result.article_id},
+                    extra={
+                        "topic": ctx.topic,
+                        "partition": ctx.partition,
+                        "offset": ctx.offset,
+                        "article_id": result.article_id,
+                    },
                 )
             PROCESSING_SECONDS.labels(agent="enrich").observe(time.perf_counter() - started)
             yield result
@@ -159,8 +165,12 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
                     alert.level,
                     alert.alert_id,
                     alert.title,
-                    extra={"topic": ctx.topic, "partition": ctx.partition, "offset": ctx.offset,
-                           "article_id": article.article_id},
+                    extra={
+                        "topic": ctx.topic,
+                        "partition": ctx.partition,
+                        "offset": ctx.offset,
+                        "article_id": article.article_id,
+                    },
                 )
             PROCESSING_SECONDS.labels(agent="alert").observe(time.perf_counter() - started)
             yield alert

@@ -76,7 +76,9 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     from streams.core.pipeline import CoreOptions, MessageContext, enrich
 
     settings = _settings()
-    options = CoreOptions(max_message_bytes=settings.max_message_bytes, source_tz=settings.source_tz)
+    options = CoreOptions(
+        max_message_bytes=settings.max_message_bytes, source_tz=settings.source_tz
+    )
     ctx = MessageContext(reference_time=_parse_reference(args.reference_time))
     source: BinaryIO
     if args.path == "-":
@@ -149,7 +151,9 @@ def format_alert(alert: Alert, colour: bool) -> str:
         level = f"\033[{LEVEL_COLOURS.get(alert.level, '0')}m{level}\033[0m"
     lines = [f"[{level}] {alert.title or '(no title)'}"]
     if alert.categories:
-        lines.append(f"  categories: {', '.join(alert.categories)}  actions: {', '.join(alert.actions)}")
+        lines.append(
+            f"  categories: {', '.join(alert.categories)}  actions: {', '.join(alert.actions)}"
+        )
     if alert.entities:
         lines.append(f"  entities:   {', '.join(alert.entities)}")
     lines.append(f"  {alert.summary}")
@@ -261,49 +265,95 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsstream {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = _command(sub, "demo", "run the whole pipeline on the embedded broker and show alerts",
-                 "newsstream demo", cmd_demo)
+    p = _command(
+        sub,
+        "demo",
+        "run the whole pipeline on the embedded broker and show alerts",
+        "newsstream demo",
+        cmd_demo,
+    )
     p.add_argument("--feed", help="JSONL feed to publish (default: the bundled sample feed)")
     p.add_argument("--level", choices=LEVELS, default="medium", help="lowest level to show")
     p.add_argument("--partitions", type=int, default=4)
-    p.add_argument("--exit-after-idle", type=float, metavar="SECONDS",
-                   help="stop after this long without a new alert (default: run until Ctrl-C)")
+    p.add_argument(
+        "--exit-after-idle",
+        type=float,
+        metavar="SECONDS",
+        help="stop after this long without a new alert (default: run until Ctrl-C)",
+    )
 
-    _command(sub, "worker", "run a Faust worker against NEWSSTREAM_BROKER",
-             "NEWSSTREAM_BROKER=localhost:9092 newsstream worker", cmd_worker)
+    _command(
+        sub,
+        "worker",
+        "run a Faust worker against NEWSSTREAM_BROKER",
+        "NEWSSTREAM_BROKER=localhost:9092 newsstream worker",
+        cmd_worker,
+    )
 
-    p = _command(sub, "enrich", "enrich raw messages offline, one JSON line out per line in",
-                 "newsstream enrich - < articles.jsonl > enriched.jsonl", cmd_enrich)
+    p = _command(
+        sub,
+        "enrich",
+        "enrich raw messages offline, one JSON line out per line in",
+        "newsstream enrich - < articles.jsonl > enriched.jsonl",
+        cmd_enrich,
+    )
     p.add_argument("path", nargs="?", default="-", help="JSONL file, or - for stdin (default)")
-    p.add_argument("--reference-time", metavar="ISO",
-                   help="reference time for datelines without a year (default: received_at)")
+    p.add_argument(
+        "--reference-time",
+        metavar="ISO",
+        help="reference time for datelines without a year (default: received_at)",
+    )
     p.add_argument("--flush", action="store_true", help="flush after every line")
 
-    p = _command(sub, "produce", "publish JSONL, text or HTML files to news.raw",
-                 "newsstream produce feed.jsonl page.html", cmd_produce)
+    p = _command(
+        sub,
+        "produce",
+        "publish JSONL, text or HTML files to news.raw",
+        "newsstream produce feed.jsonl page.html",
+        cmd_produce,
+    )
     p.add_argument("paths", nargs="*", help="files: .jsonl = one message per line, else one each")
     p.add_argument("--sample", action="store_true", help="also publish the bundled sample feed")
     p.add_argument("--topic", help="topic to publish to (default: NEWSSTREAM_TOPIC_RAW)")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
 
-    p = _command(sub, "alerts", "follow news.alerts, filtered",
-                 "newsstream alerts --level high --category military", cmd_alerts)
+    p = _command(
+        sub,
+        "alerts",
+        "follow news.alerts, filtered",
+        "newsstream alerts --level high --category military",
+        cmd_alerts,
+    )
     p.add_argument("--level", choices=LEVELS, default="none", help="lowest level to show")
     p.add_argument("--category", action="append", help="keep alerts with this category (repeat)")
     p.add_argument("--entity", help="keep alerts naming this entity (substring, any case)")
     p.add_argument("--from-beginning", action="store_true", help="replay the topic first")
     p.add_argument("--max", type=int, help="stop after this many alerts")
-    p.add_argument("--idle-timeout", type=float, metavar="SECONDS",
-                   help="stop after this long without a new alert")
+    p.add_argument(
+        "--idle-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="stop after this long without a new alert",
+    )
     p.add_argument("--json", action="store_true", help="one JSON alert per line")
 
-    p = _command(sub, "topics", "describe the topics, or create the missing ones",
-                 "newsstream topics --create", cmd_topics)
+    p = _command(
+        sub,
+        "topics",
+        "describe the topics, or create the missing ones",
+        "newsstream topics --create",
+        cmd_topics,
+    )
     p.add_argument("--create", action="store_true", help="create missing topics")
     p.add_argument("--json", action="store_true")
 
-    p = _command(sub, "bench", "measure the enrichment core: articles/s, latency, memory",
-                 "newsstream bench --core --articles 2000", cmd_bench)
+    p = _command(
+        sub,
+        "bench",
+        "measure the enrichment core: articles/s, latency, memory",
+        "newsstream bench --core --articles 2000",
+        cmd_bench,
+    )
     p.add_argument("--core", action="store_true", help="the pure core, no broker (the default)")
     p.add_argument("--articles", type=int, default=2000)
     p.add_argument("--size", type=int, default=3000, help="bytes of text per article")

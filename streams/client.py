@@ -139,8 +139,13 @@ async def follow_alerts(
     from_beginning: bool = False,
     max_alerts: int | None = None,
     idle_timeout: float | None = None,
+    first_timeout: float | None = None,
 ) -> int:
-    """Print-agnostic tail of news.alerts; returns how many alerts were passed to `on_alert`."""
+    """Pass matching alerts to `on_alert`; returns how many.
+
+    Stops after `max_alerts`, or `idle_timeout` s without a new record; `first_timeout`, when
+    given, replaces the idle limit until the first record arrives (a worker is starting).
+    """
     consumer = AIOKafkaConsumer(
         settings.topic_alerts,
         **client_kwargs(settings),
@@ -157,15 +162,18 @@ async def follow_alerts(
             "try `newsstream demo` for the embedded broker)"
         ) from exc
     seen = 0
+    got_any = False
     loop = asyncio.get_running_loop()
     last = loop.time()
     try:
         while max_alerts is None or seen < max_alerts:
             batches = await consumer.getmany(timeout_ms=500)
             if not batches:
-                if idle_timeout is not None and loop.time() - last > idle_timeout:
+                limit = first_timeout if first_timeout is not None and not got_any else idle_timeout
+                if limit is not None and loop.time() - last > limit:
                     break
                 continue
+            got_any = True
             last = loop.time()
             for records in batches.values():
                 for record in records:

@@ -21,6 +21,8 @@ from streams.topics import ensure_topics
 
 __all__ = ["worker_process", "run_demo"]
 
+#: With --exit-after-idle: how long to wait for the worker's first alert before giving up.
+FIRST_ALERT_TIMEOUT_S = 120.0
 #: Seconds a worker gets to stop on SIGTERM before it is killed.
 WORKER_STOP_TIMEOUT_S = 15.0
 
@@ -53,7 +55,9 @@ def worker_process(
         stop_process_group(proc)
 
 
-def stop_process_group(proc: subprocess.Popen[bytes], timeout: float = WORKER_STOP_TIMEOUT_S) -> None:
+def stop_process_group(
+    proc: subprocess.Popen[bytes], timeout: float = WORKER_STOP_TIMEOUT_S
+) -> None:
     """SIGTERM the child's process group, then SIGKILL it if it lingers; always reap it."""
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):
@@ -92,7 +96,9 @@ def run_demo(
         with worker_process(broker.bootstrap, log_path=log_path, extra_env=extra) as worker:
             on_status(f"worker started (pid {worker.pid}, log {log_path})")
             sent = asyncio.run(produce_records(settings, iter_file_messages(feed)))
-            on_status(f"published {sent} articles from {feed.name}; waiting for alerts (Ctrl-C stops)")
+            on_status(
+                f"published {sent} articles from {feed.name}; waiting for alerts (Ctrl-C stops)"
+            )
 
             def show(alert: Alert) -> None:
                 on_alert(alert, time.monotonic() - started)
@@ -105,6 +111,7 @@ def run_demo(
                         wanted=AlertFilter(min_level=min_level),
                         from_beginning=True,
                         idle_timeout=idle_exit,
+                        first_timeout=FIRST_ALERT_TIMEOUT_S if idle_exit is not None else None,
                     )
                 )
     return 0

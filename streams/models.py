@@ -141,7 +141,9 @@ class Escalation(_Model):
 
 
 class EnrichedArticle(_Model):
-    schema_: Literal["newsstream.enriched/1"] = Field(default="newsstream.enriched/1", alias="schema")
+    schema_: Literal["newsstream.enriched/1"] = Field(
+        default="newsstream.enriched/1", alias="schema"
+    )
     article_id: str
     source: str | None = None
     url: str | None = None
@@ -187,7 +189,9 @@ class ErrorInfo(_Model):
 
 
 class DeadLetter(_Model):
-    schema_: Literal["newsstream.deadletter/1"] = Field(default="newsstream.deadletter/1", alias="schema")
+    schema_: Literal["newsstream.deadletter/1"] = Field(
+        default="newsstream.deadletter/1", alias="schema"
+    )
     error: ErrorInfo
     payload_b64: str
     key_b64: str | None = None

@@ -55,7 +55,10 @@ class FaustPublisher:
                 if attempt == PUBLISH_ATTEMPTS:
                     raise
                 log.warning(
-                    "publish to %s failed (attempt %d): %s", topic, attempt, exc,
+                    "publish to %s failed (attempt %d): %s",
+                    topic,
+                    attempt,
+                    exc,
                     extra={"topic": topic},
                 )
                 await asyncio.sleep(delay)

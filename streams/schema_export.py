@@ -36,9 +36,9 @@ def schema_documents() -> dict[str, bytes]:
             "$id": f"urn:newsstream:schema:{stem}",
             **model.model_json_schema(by_alias=True, mode="serialization"),
         }
-        documents[f"{stem}.json"] = orjson.dumps(
-            schema, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
-        ) + b"\n"
+        documents[f"{stem}.json"] = (
+            orjson.dumps(schema, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+        )
     return documents
 
 

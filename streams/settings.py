@@ -56,8 +56,10 @@ class Settings(BaseSettings):
     alert_min_level: Level = Field(default="medium", description="lowest level that alerts")
 
     session_timeout_s: float = Field(
-        default=10.0, gt=0, description="consumer group session timeout; a dead worker's "
-        "partitions move after this long"
+        default=10.0,
+        gt=0,
+        description="consumer group session timeout; a dead worker's "
+        "partitions move after this long",
     )
     heartbeat_interval_s: float = Field(default=1.0, gt=0)
 

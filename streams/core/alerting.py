@@ -16,7 +16,9 @@ MAX_ALERT_ENTITIES = 8
 #: Longest summary, in characters.
 MAX_SUMMARY_CHARS = 400
 
-_SENTENCE_END = re.compile(r"(?<=[.!?\u201d\"])\s+|\n+")
+#: A sentence ends at . ! or ? (optionally closed by a quote mark) before white space, or at a
+#: line break; a comma inside a quotation does not end it.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019]))\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def summarize(article: EnrichedArticle, max_sentences: int = 2) -> str:
     sentences: list[str] = []
     for match in ranked:
         sentence = _sentence_around(article.text, match)
-        if sentence and sentence not in sentences:
+        if sentence and sentence != article.title and sentence not in sentences:
             sentences.append(sentence)
         if len(sentences) == max_sentences:
             break
@@ -63,7 +65,8 @@ def alert_for(article: EnrichedArticle, rules: AlertRules, now: datetime) -> Ale
     esc = article.escalation
     if not esc.flag or LEVELS.index(esc.level) < LEVELS.index(rules.min_level):
         return None
-    entities = sorted(article.entities, key=lambda e: (-e.count, e.start))
+    named = [e for e in article.entities if e.type != "MISC"]
+    entities = sorted(named, key=lambda e: (-e.count, e.start))
     strongest = max(esc.matches, key=lambda m: m.weight, default=None)
     reason = f"level {esc.level} >= {rules.min_level} (score {esc.score:.2f}"
     reason += f", strongest {strongest.term!r})" if strongest else ")"

@@ -31,7 +31,7 @@ def decode_message(payload: bytes, max_bytes: int) -> RawArticle:
         try:
             value = orjson.loads(stripped)
         except orjson.JSONDecodeError as exc:
-            if stripped[0] in "{\"":
+            if stripped[0] in '{"':
                 raise DecodeError(f"payload looks like JSON but is not: {exc}") from exc
             return RawArticle(body=text)
         return _from_json(value)

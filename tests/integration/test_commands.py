@@ -18,16 +18,26 @@ from tests.integration.conftest import worker_env
 pytestmark = pytest.mark.integration
 
 
-def run(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "streams", *args], capture_output=True, text=True,
-        timeout=timeout, env={**os.environ, **env}, check=False,
+        [sys.executable, "-m", "streams", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **env},
+        check=False,
     )
 
 
 def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Path) -> None:
-    env = {**worker_env(settings, tmp_path), "NEWSSTREAM_BROKER": settings.bootstrap_servers,
-           "NEWSSTREAM_BROKER_KIND": "embedded", "NEWSSTREAM_METRICS_PORT": "0"}
+    env = {
+        **worker_env(settings, tmp_path),
+        "NEWSSTREAM_BROKER": settings.bootstrap_servers,
+        "NEWSSTREAM_BROKER_KIND": "embedded",
+        "NEWSSTREAM_METRICS_PORT": "0",
+    }
     topics = run(["topics", "--json"], env)
     assert topics.returncode == 0, topics.stderr
     assert [t["partitions"] for t in orjson.loads(topics.stdout)] == [3, 3, 3, 3]
@@ -39,11 +49,29 @@ def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Pat
     assert orjson.loads(produced.stdout)["sent"] == 2
 
     log = (tmp_path / "worker.log").open("wb")
-    worker = subprocess.Popen([sys.executable, "-m", "streams", "worker"], env={**os.environ, **env},
-                              stdout=log, stderr=log, start_new_session=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "streams", "worker"],
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
     try:
-        alerts = run(["alerts", "--from-beginning", "--json", "--level", "high", "--max", "1",
-                      "--idle-timeout", "60"], env, timeout=90)
+        alerts = run(
+            [
+                "alerts",
+                "--from-beginning",
+                "--json",
+                "--level",
+                "high",
+                "--max",
+                "1",
+                "--idle-timeout",
+                "60",
+            ],
+            env,
+            timeout=90,
+        )
     finally:
         worker.terminate()
         code = worker.wait(timeout=30)

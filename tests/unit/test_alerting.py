@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from streams.core.alerting import AlertRules, alert_for, alert_id_of, summarize
-from streams.models import Entity, EnrichedArticle, Escalation, EscalationMatch, Level
+from streams.models import EnrichedArticle, Entity, Escalation, EscalationMatch, Level
 
 NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
 TEXT = (
@@ -36,12 +36,31 @@ def _article(level: Level, flag: bool = True) -> EnrichedArticle:
             categories=["military"],
             actions=["MOBILIZE"],
             matches=[
-                EscalationMatch(term="deployed troops", action="MOBILIZE", category="military",
-                                weight=0.5, start=troops, end=troops + 15),
-                EscalationMatch(term="missiles", action="THREATEN", category="military",
-                                weight=0.9, start=missiles, end=missiles + 8, modality="negated"),
-                EscalationMatch(term="mobilisation", action="MOBILIZE", category="military",
-                                weight=0.7, start=mobil, end=mobil + 12),
+                EscalationMatch(
+                    term="deployed troops",
+                    action="MOBILIZE",
+                    category="military",
+                    weight=0.5,
+                    start=troops,
+                    end=troops + 15,
+                ),
+                EscalationMatch(
+                    term="missiles",
+                    action="THREATEN",
+                    category="military",
+                    weight=0.9,
+                    start=missiles,
+                    end=missiles + 8,
+                    modality="negated",
+                ),
+                EscalationMatch(
+                    term="mobilisation",
+                    action="MOBILIZE",
+                    category="military",
+                    weight=0.7,
+                    start=mobil,
+                    end=mobil + 12,
+                ),
             ],
         ),
     )
@@ -49,8 +68,13 @@ def _article(level: Level, flag: bool = True) -> EnrichedArticle:
 
 @pytest.mark.parametrize(
     ("level", "minimum", "alerts"),
-    [("low", "medium", False), ("medium", "medium", True), ("high", "medium", True),
-     ("critical", "critical", True), ("high", "critical", False)],
+    [
+        ("low", "medium", False),
+        ("medium", "medium", True),
+        ("high", "medium", True),
+        ("critical", "critical", True),
+        ("high", "critical", False),
+    ],
 )
 def test_alerting_respects_the_minimum_level(level: Level, minimum: Level, alerts: bool) -> None:
     alert = alert_for(_article(level), AlertRules(min_level=minimum), NOW)

@@ -12,18 +12,29 @@ import pytest
 from tests.articles import BAD_MESSAGES, CALM_SPORT, CLEAN_ESCALATION, SCRAPED_ESCALATION
 
 
-def newsstream(*args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+def newsstream(
+    *args: str, stdin: bytes = b"", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "streams", *args], input=stdin, capture_output=True,
-        timeout=120, check=False, env=env,
+        [sys.executable, "-m", "streams", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env=env,
     )
 
 
 def test_cli_enrich_writes_one_line_per_input_line_in_order() -> None:
-    lines = [orjson.dumps(CLEAN_ESCALATION), orjson.dumps(SCRAPED_ESCALATION),
-             *(p for p, _ in BAD_MESSAGES if b"\n" not in p), orjson.dumps(CALM_SPORT)]
-    proc = newsstream("enrich", "-", "--reference-time", "2025-03-15T12:00:00Z",
-                      stdin=b"\n".join(lines) + b"\n")
+    lines = [
+        orjson.dumps(CLEAN_ESCALATION),
+        orjson.dumps(SCRAPED_ESCALATION),
+        *(p for p, _ in BAD_MESSAGES if b"\n" not in p),
+        orjson.dumps(CALM_SPORT),
+    ]
+    proc = newsstream(
+        "enrich", "-", "--reference-time", "2025-03-15T12:00:00Z", stdin=b"\n".join(lines) + b"\n"
+    )
     assert proc.returncode == 0, proc.stderr.decode()
     out = [orjson.loads(line) for line in proc.stdout.splitlines()]
     assert len(out) == len(lines)
@@ -69,7 +80,9 @@ def test_cli_invalid_configuration_is_reported() -> None:
     assert "partitions" in proc.stderr.decode()
 
 
-@pytest.mark.parametrize("command", ["demo", "worker", "enrich", "produce", "alerts", "topics", "bench"])
+@pytest.mark.parametrize(
+    "command", ["demo", "worker", "enrich", "produce", "alerts", "topics", "bench"]
+)
 def test_cli_every_command_has_help_with_an_example(command: str) -> None:
     proc = newsstream(command, "--help")
     assert proc.returncode == 0

@@ -17,7 +17,11 @@ LIMIT = 1_000_000
         (b'"A JSON string holding text."', "body", "A JSON string holding text."),
         (b"Plain text that is not JSON.", "body", "Plain text that is not JSON."),
         (b'{"id": "a2", "html": "<p>x</p>"}', "html", "<p>x</p>"),
-        (b"[Breaking] text starting with a bracket", "body", "[Breaking] text starting with a bracket"),
+        (
+            b"[Breaking] text starting with a bracket",
+            "body",
+            "[Breaking] text starting with a bracket",
+        ),
     ],
 )
 def test_decode_accepts_every_raw_shape(payload: bytes, field: str, expected: str) -> None:

@@ -10,13 +10,18 @@ from streams.logs import JsonFormatter, logging_config
 
 
 def test_logs_json_lines_carry_topic_partition_offset_and_article_id() -> None:
-    record = logging.LogRecord("streams.agents", logging.WARNING, __file__, 1, "dead-lettered %s",
-                               ("decode_error",), None)
+    record = logging.LogRecord(
+        "streams.agents", logging.WARNING, __file__, 1, "dead-lettered %s", ("decode_error",), None
+    )
     record.topic, record.partition, record.offset, record.article_id = "news.raw", 3, 77, "a-9"
     entry = orjson.loads(JsonFormatter().format(record))
     assert entry["msg"] == "dead-lettered decode_error"
     assert (entry["topic"], entry["partition"], entry["offset"], entry["article_id"]) == (
-        "news.raw", 3, 77, "a-9")
+        "news.raw",
+        3,
+        77,
+        "a-9",
+    )
     assert entry["level"] == "WARNING"
 
 

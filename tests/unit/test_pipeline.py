@@ -76,7 +76,9 @@ def test_pipeline_ids_are_stable_and_derived_from_url_or_text() -> None:
     by_text = {"body": "Some article text about a summit."}
     assert _enriched(by_url).article_id == _enriched(by_url).article_id
     assert _enriched(by_url).article_id != _enriched(by_text).article_id
-    assert _enriched(by_text).article_id == _enriched("Some article text about a summit.").article_id
+    assert (
+        _enriched(by_text).article_id == _enriched("Some article text about a summit.").article_id
+    )
 
 
 def test_pipeline_cleans_scraped_text_and_finds_the_dateline() -> None:

@@ -38,8 +38,9 @@ def test_settings_keep_passwords_secret(
     monkeypatch.setenv("NEWSSTREAM_SASL_USERNAME", "svc-news")
     monkeypatch.setenv("NEWSSTREAM_SASL_PASSWORD", "hunter2-very-secret")
     settings = Settings()
-    logging.getLogger("test").warning("settings: %s / %r / %s", settings, settings,
-                                      describe_broker(settings))
+    logging.getLogger("test").warning(
+        "settings: %s / %r / %s", settings, settings, describe_broker(settings)
+    )
     assert "hunter2-very-secret" not in caplog.text
     assert "hunter2-very-secret" not in repr(settings) + str(settings.model_dump())
     kwargs = client_kwargs(settings)
