@@ -207,14 +207,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     def status(text: str) -> None:
         print(f"-- {text}", flush=True)
 
+    shown = [0]
+
     def show(alert: Alert, elapsed: float) -> None:
+        shown[0] += 1
         if not first:
             first.append(elapsed)
             status(f"first alert {elapsed:.1f} s after start")
         print(format_alert(alert, colour) + "\n", flush=True)
 
     feed = Path(args.feed) if args.feed else sample_feed_path()
-    count = run_demo(
+    run_demo(
         feed,
         min_level=args.level,
         on_status=status,
@@ -222,7 +225,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         partitions=args.partitions,
         idle_exit=args.exit_after_idle,
     )
-    status(f"stopped after {count} alerts; broker and worker are shut down")
+    status(f"stopped after {shown[0]} alerts; broker and worker are shut down")
     return 0
 
 

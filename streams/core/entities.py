@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from streams.core.ner_chunk import Mention, find_mentions
+from streams.core.ner_dateline import find_datelines
 from streams.models import Entity, EntityType, Geo
 
 __all__ = ["DEFAULT_MULTIWORD_TYPE", "DEFAULT_TYPE", "extract_entities"]
@@ -27,6 +28,7 @@ class _Group:
     type: EntityType | None = None
     geo: Geo | None = None
     words: list[str] = field(default_factory=list)
+    order: int = 0
 
 
 def _words(m: Mention) -> list[str]:
@@ -41,47 +43,76 @@ def _norm(s: str) -> str:
     return s.casefold().replace("’", "'")
 
 
-def _find_long(m: Mention, groups: list[_Group]) -> _Group | None:
-    """The group a short mention ("Lavrov", "Northrop", "GAO") abbreviates, if any."""
-    words = _words(m)
-    best: _Group | None = None
-    best_dist = 1 << 30
-    for g in groups:
+class _Index:
+    """Groups keyed by their word prefixes, suffixes and acronym, for short-form lookup."""
+
+    __slots__ = ("acronyms", "prefixes", "suffixes")
+
+    def __init__(self) -> None:
+        self.prefixes: dict[tuple[str, ...], list[_Group]] = {}
+        self.suffixes: dict[tuple[str, ...], list[_Group]] = {}
+        self.acronyms: dict[str, list[_Group]] = {}
+
+    def add(self, g: _Group) -> None:
         gw = g.words
-        if len(gw) <= len(words):
-            continue
-        ok = False
-        if g.type == "PERSON" and m.type in (None, "PERSON"):
-            ok = gw[-len(words) :] == words or (len(words) == 1 and words[0] == gw[0] and False)
-        elif g.type in (None, "ORG", "MISC") and m.type in (None, "ORG", g.type):
-            ok = gw[: len(words)] == words
-            ok = ok or (len(words) == 1 and len(words[0]) >= 2 and words[0] == _acronym(gw))
-        if ok:
-            dist = min(abs(x.start - m.start) for x in g.mentions)
-            if dist < best_dist:
-                best, best_dist = g, dist
+        if len(gw) < 2:
+            return
+        for k in range(1, len(gw)):
+            self.prefixes.setdefault(tuple(gw[:k]), []).append(g)
+            self.suffixes.setdefault(tuple(gw[-k:]), []).append(g)
+        acr = _acronym(gw)
+        if len(acr) >= 2:
+            self.acronyms.setdefault(acr, []).append(g)
+
+
+def _find_long(m: Mention, words: list[str], index: _Index) -> _Group | None:
+    """The group a short mention ("Lavrov", "Northrop", "GAO") abbreviates, if any."""
+    key = tuple(words)
+    cands: list[_Group] = []
+    if m.type in (None, "PERSON"):
+        cands += [g for g in index.suffixes.get(key, ()) if g.type == "PERSON"]
+    for g in index.prefixes.get(key, ()):
+        if g.type in (None, "ORG", "MISC") and m.type in (None, "ORG", g.type):
+            cands.append(g)
+    if len(words) == 1 and len(words[0]) >= 2:
+        for g in index.acronyms.get(words[0], ()):
+            if g.type in (None, "ORG", "MISC") and m.type in (None, "ORG", g.type):
+                cands.append(g)
+    best: _Group | None = None
+    best_key = (1 << 30, 0)
+    for g in cands:
+        dist = min(abs(x.start - m.start) for x in g.mentions)
+        if (dist, g.order) < best_key:
+            best, best_key = g, (dist, g.order)
     return best
 
 
 def _group(mentions: list[Mention]) -> list[_Group]:
     by_key: dict[str, _Group] = {}
     groups: list[_Group] = []
+    index = _Index()
+    words_of = {id(m): _words(m) for m in mentions}
     # Gazetteer readings first, then the longest names, so short forms find their owner.
     order = sorted(
         mentions,
-        key=lambda m: (len(_words(m)) < 2, not m.from_gazetteer, -len(_words(m)), m.start),
+        key=lambda m: (
+            len(words_of[id(m)]) < 2, not m.from_gazetteer, -len(words_of[id(m)]), m.start
+        ),
     )
     for m in order:
+        words = words_of[id(m)]
         key = _norm(m.canonical or m.text)
         g = by_key.get(key) or by_key.get(_norm(m.text))
-        if g is None and not m.from_gazetteer and len(_words(m)) <= 2:
-            g = _find_long(m, groups)
-        if g is None and m.from_gazetteer and m.type == "LOC" and len(_words(m)) == 1:
-            person = _find_long(Mention(m.start, m.end, m.text, "PERSON"), groups)
+        if g is None and not m.from_gazetteer and len(words) <= 2:
+            g = _find_long(m, words, index)
+        if g is None and m.from_gazetteer and m.type == "LOC" and len(words) == 1:
+            person = _find_long(Mention(m.start, m.end, m.text, "PERSON"), words, index)
             g = person if person is not None and person.type == "PERSON" else None
         if g is None:
-            g = _Group(canonical=m.canonical or m.text, type=m.type, geo=m.geo, words=_words(m))
+            g = _Group(canonical=m.canonical or m.text, type=m.type, geo=m.geo, words=words)
+            g.order = len(groups)
             groups.append(g)
+            index.add(g)
         elif g.type is None:
             g.type = m.type
         g.mentions.append(m)
@@ -100,7 +131,7 @@ def _entity(g: _Group) -> Entity | None:
     for m in ms:
         if m.text != first.text and m.text not in surfaces:
             surfaces.append(m.text)
-    return Entity(
+    return Entity.model_construct(
         text=first.text,
         type=etype,
         canonical=g.canonical or first.text,
@@ -116,6 +147,11 @@ def extract_entities(text: str, lang: str | None = None) -> list[Entity]:
     """Return one Entity per distinct entity in text, first mention offsets, canonical names."""
     if not text:
         return []
-    out = [e for g in _group(find_mentions(text)) if (e := _entity(g)) is not None]
+    datelines = find_datelines(text)
+    reserved = [(m.start, m.end) for d in datelines for m in d.mentions]
+    openers = {len(text) - len(text[d.body_start :].lstrip()) for d in datelines}
+    mentions = find_mentions(text, reserved, openers)
+    mentions += [m for d in datelines for m in d.mentions]
+    out = [e for g in _group(mentions) if (e := _entity(g)) is not None]
     out.sort(key=lambda e: e.start)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -71,14 +72,20 @@ def _title_last_words() -> frozenset[str]:
     return frozenset(t[-1] for t in titles())
 
 
-_PREV_WORD = re.compile(r"([A-Za-z]+)\.?,?\s+$")
-
-
 def _title_before(text: str, pos: int) -> bool:
     """Whether a (possibly lower-case) title stands right before pos: "chief executive X"."""
     lo = max(0, pos - _TITLE_WINDOW)
-    prev = _PREV_WORD.search(text, lo, pos)
-    if prev is None or prev.group(1).lower() not in _title_last_words():
+    if pos == 0 or not text[pos - 1].isspace():
+        return False
+    before = text[lo:pos].rstrip()
+    parts = before.rsplit(None, 1)
+    if not parts:
+        return False
+    word = parts[-1].removesuffix(",").removesuffix(".")
+    k = len(word)
+    while k > 0 and word[k - 1].isascii() and word[k - 1].isalpha():
+        k -= 1
+    if word[k:].lower() not in _title_last_words():
         return False
     return _title_tail().search(text, lo, pos) is not None
 
@@ -101,10 +108,20 @@ def _chunks(text: str) -> list[list[_Tok]]:
     chunks: list[list[_Tok]] = []
     n = len(text)
     for cm in _CHUNK.finditer(text):
+        whole = cm.group()
+        if " " not in whole and "-" not in whole and "'" not in whole and "’" not in whole:
+            s, e = cm.span()  # one plain word: the common case, no inner tokenising
+            if e < n and text[e] == "$":
+                continue
+            if e < n and text[e] == "." and whole in _ABBREV:
+                chunks.append([_Tok(s, e + 1, whole + ".")])
+            else:
+                chunks.append([_Tok(s, e, whole)])
+            continue
         cur: list[_Tok] = []
         base = cm.start()
         pending: list[_Tok] = []
-        for m in _TOKEN.finditer(cm.group()):
+        for m in _TOKEN.finditer(whole):
             s, e = base + m.start(), base + m.end()
             word = m.group()
             if word in _CONNECTORS:
@@ -176,7 +193,7 @@ def _classify_run(text: str, run: list[_Tok], after_title: bool) -> Mention | No
     if not run:
         return None
     words = [t.text for t in run if not t.conn]
-    if any(_CYRILLIC.search(w) for w in words):
+    if _CYRILLIC.search(text, run[0].start, run[-1].end):
         return None
     c = cues()
     m = _mention(text, run, None)
@@ -207,6 +224,13 @@ def _classify_run(text: str, run: list[_Tok], after_title: bool) -> Mention | No
 def _chunk_mentions(
     text: str, toks: list[_Tok], hits: dict[int, tuple[int, GazEntry]]
 ) -> list[Mention]:
+    if len(toks) == 1:  # the common case: one word, often a sentence opener
+        t = toks[0]
+        if t.text.lower().rstrip(".") in stopwords():
+            return []
+        hit = hits.get(t.start)
+        if hit is not None and hit[0] == t.end:
+            return [_gaz_mention(text, t.start, t.end, hit[1])]
     toks = _strip(toks)
     if not toks:
         return []
@@ -287,7 +311,14 @@ def _is_person(
     return True
 
 
+@cache
+def _title_firsts() -> frozenset[str]:
+    return frozenset(t[0] for t in titles())
+
+
 def _title_at(toks: list[_Tok], i: int) -> int:
+    if toks[i].text.lower().rstrip(".") not in _title_firsts():
+        return 0
     tt = titles()
     for n in (4, 3, 2, 1):
         if i + n <= len(toks):
@@ -297,16 +328,28 @@ def _title_at(toks: list[_Tok], i: int) -> int:
     return 0
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """Return typed name mentions (type None where no cue decides) in text order."""
+def find_mentions(
+    text: str, reserved: Sequence[tuple[int, int]] = (), openers: Collection[int] = ()
+) -> list[Mention]:
+    """Return typed name mentions (type None where no cue decides) in text order.
+
+    Spans in reserved (a dateline's place and agency) are left to the caller; a word
+    starting at a position in openers starts a sentence, whatever precedes it.
+    """
     hits = {s: (e, entry) for s, e, entry in gazetteer().find(text)}
     out: list[Mention] = []
     covered: set[int] = set()
     for toks in _chunks(text):
         covered.update(t.start for t in toks)
+        if reserved and any(s <= toks[0].start < e for s, e in reserved):
+            continue
         out.extend(_chunk_mentions(text, toks, hits))
     for s, (e, entry) in hits.items():
         if s not in covered:  # a listed name the chunker cannot see ("al-Qaeda")
             out.append(_gaz_mention(text, s, e, entry))
+    if openers:
+        for m in out:
+            if m.start in openers:
+                m.initial = True
     out.sort(key=lambda m: m.start)
     return out
