@@ -27,12 +27,12 @@ integration: $(STAMP)
 	$(BIN)/pytest -m integration
 
 lint: $(STAMP)
-	$(BIN)/ruff check streams tests
+	$(BIN)/ruff check streams tests benchmarks
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix streams tests
-	$(BIN)/ruff format streams tests
+	$(BIN)/ruff check --fix streams tests benchmarks
+	$(BIN)/ruff format streams tests benchmarks
 
 schemas: $(STAMP) ## regenerate the JSON Schema files from the models
 	$(BIN)/python -m streams.schema_export
@@ -40,8 +40,8 @@ schemas: $(STAMP) ## regenerate the JSON Schema files from the models
 bench: $(STAMP) ## core throughput, latency and memory
 	$(BIN)/newsstream bench --core
 
-eval: $(STAMP) ## extraction scores on the labelled dev set in ../shared/eval (when present)
-	$(BIN)/python ../shared/eval/score.py ../shared/eval/meantime_dev.jsonl --cmd "$(BIN)/newsstream enrich -"
+eval: $(STAMP) ## quality gate: labelled-set scores against benchmarks/quality_baseline.json
+	$(BIN)/python -m benchmarks.eval_gate
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .newsstream-data

@@ -38,7 +38,15 @@ FIRST_NAME_MIN_FREQUENCY = 3
 
 # When one surface has several readings, the lower rank wins (a curated name beats a
 # country, a country beats a US state, a state beats a city).
-_RANK = {"org": 0, "region": 1, "country": 2, "demonym": 3, "state": 4, "city": 5}
+_RANK = {"org": 0, "region": 1, "country": 2, "demonym": 3, "state": 4, "city": 5, "province": 6}
+# pycountry subdivision types kept as places: the first-level units news names
+# ("Helmand", "Hokkaido", "Balochistan"); districts and municipalities are too many and
+# too often share a word with a surname.
+_SUBDIVISION_TYPES = frozenset(
+    "Province State Region Prefecture Oblast Governorate Republic Territory Land Canton"
+    " Autonomous_republic Autonomous_region Autonomous_community Autonomous_province"
+    " Federal_district Administrative_region Autonomous_city".replace("_", " ").split(" ")
+)
 _DATA = "streams.core.data"
 
 
@@ -60,6 +68,8 @@ class Cues:
     loc_heads: frozenset[str]
     of_heads: frozenset[str]
     speech_verbs: frozenset[str]
+    org_prefixes: frozenset[str] = frozenset()
+    loc_tails: frozenset[str] = frozenset()
 
 
 class Gazetteer:
@@ -121,6 +131,8 @@ def cues() -> Cues:
         loc_heads=frozenset(raw["loc_heads"]),
         of_heads=frozenset(raw["of_heads"]),
         speech_verbs=frozenset(raw["speech_verbs"]),
+        org_prefixes=frozenset(raw.get("org_prefixes") or ()),
+        loc_tails=frozenset(raw.get("loc_tails") or ()),
     )
 
 
@@ -165,9 +177,14 @@ def _country_table(
     by_name: dict[tuple[str, str], dict[str, Any]] = {}
     for c in sorted(cities, key=lambda c: c["population"]):
         by_name[(c["countrycode"], c["name"])] = c  # the most populous of namesakes wins
+    largest: dict[str, dict[str, Any]] = {}
+    for c in cities:
+        best = largest.get(c["countrycode"])
+        if best is None or c["population"] > best["population"]:
+            largest[c["countrycode"]] = c
     capitals: dict[str, Geo] = {}
     for code, info in countries.items():
-        cap = by_name.get((code, info.get("capital", "")))
+        cap = by_name.get((code, info.get("capital", ""))) or largest.get(code)
         if cap is not None:
             capitals[code] = Geo(lat=cap["latitude"], lon=cap["longitude"], country=code)
     table: dict[str, GazEntry] = {}
@@ -207,7 +224,10 @@ def gazetteer() -> Gazetteer:
     for adj, code in demonyms["countries"].items():
         country = by_code[code] if code in by_code else None
         if country is not None:
-            _put(table, adj, GazEntry(country.canonical, "LOC", "demonym", country.geo))
+            entry = GazEntry(country.canonical, "LOC", "demonym", country.geo)
+            _put(table, adj, entry)
+            if not adj.endswith(("s", "sh", "ch", "ese", "x", "z")) or adj == "Czech":
+                _put(table, adj + "s", entry)  # "Ukrainians", "Iraqis", "Serbs"
     for adj, region in demonyms["regions"].items():
         _put(table, adj, GazEntry(region, "LOC", "demonym", region_geo.get(region)))
     us_by_state: dict[str, list[dict[str, Any]]] = {}
@@ -234,6 +254,28 @@ def gazetteer() -> Gazetteer:
         _put(table, name, entry)
         if name.endswith(" City") and c["population"] >= 1_000_000:
             _put(table, name[: -len(" City")], entry)
+        for joint in (" am ", " an der ", " upon ", " on "):
+            if joint in name and c["population"] >= CITY_MIN_POPULATION:
+                _put(table, name.split(joint)[0], entry)  # "Frankfurt am Main"
+    _add_subdivisions(table)
     for word in stopwords():
         table.pop(word.capitalize(), None)
     return Gazetteer(table)
+
+
+def _add_subdivisions(table: dict[str, GazEntry]) -> None:
+    """First-level provinces, states and regions of every country, as places."""
+    import pycountry
+
+    generic = stopwords() | {
+        "central", "capital", "coast", "islands", "lakes", "upper", "lower", "north", "south",
+        "east", "west", "northern", "southern", "eastern", "western", "greater",
+    }
+    for sub in pycountry.subdivisions:
+        if sub.type not in _SUBDIVISION_TYPES or "," in sub.name or "(" in sub.name:
+            continue
+        name = sub.name.split(" [")[0]
+        words = name.split()
+        if any(w.lower() in generic for w in words) or not name[:1].isupper():
+            continue
+        _put(table, name, GazEntry(name, "LOC", "province", None))

@@ -30,6 +30,13 @@ _LOWER_TAIL = re.compile(r"(?:-[a-z]+)+$")
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|based in|outside)\s+$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Z&]{1,5}|(?:[A-Z]\.){2,})$")
+_CORP_SUFFIXES = frozenset(
+    "LLC Inc Inc. Corp Corp. Ltd Ltd. PLC plc AG SpA S.p.A. GmbH N.V. NV S.A. LLP".split()
+)
+# An inner capital after a lower-case letter marks a company name ("WorldCom"); the
+# surname prefixes below make names such as "McDonald" and "MacLeod" instead.
+_CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]")
+_SURNAME_PREFIX = ("Mc", "Mac", "De", "Di", "La", "Le", "Van", "Von", "Du", "Fitz")
 _OPENERS = "\"“«'‘([—–-*• \t"
 # Characters after which a capitalised word starts a sentence (and so proves nothing).
 _SENTENCE_END = ".!?:;\n|"
@@ -180,11 +187,31 @@ def _gaz_mention(text: str, s: int, e: int, entry: GazEntry) -> Mention:
     return Mention(s, e, text[s:e], entry.type, entry.canonical, entry.geo, True, tokens=[])
 
 
+def _lead_place(text: str, toks: list[_Tok], entry: GazEntry) -> list[Mention]:
+    """The country a listed body's name starts with: "US" in "US Air Force"."""
+    if entry.type != "ORG" or len(toks) < 2:
+        return []
+    first = gazetteer().by_surface.get(toks[0].text)
+    if first is None or first.kind != "country":
+        return []
+    return [_gaz_mention(text, toks[0].start, toks[0].end, first)]
+
+
 def _head(toks: list[_Tok]) -> str:
     for k, t in enumerate(toks):
         if t.conn and t.text == "of" and k > 0:
             return toks[k - 1].text
     return toks[-1].text
+
+
+def _next_word(text: str, pos: int) -> str:
+    """The lower-case word right after pos ("airport" in "Heathrow airport"), else ""."""
+    if pos >= len(text) or text[pos] != " ":
+        return ""
+    end = pos + 1
+    while end < len(text) and text[end].isalpha() and text[end].islower():
+        end += 1
+    return text[pos + 1 : end]
 
 
 def _classify_run(text: str, run: list[_Tok], after_title: bool) -> Mention | None:
@@ -211,6 +238,14 @@ def _classify_run(text: str, run: list[_Tok], after_title: bool) -> Mention | No
         m.type = "PERSON"
     elif len(words) == 1 and _ACRONYM.match(words[0]):
         m.type = "ORG"
+    elif (
+        len(words) == 1
+        and _CAMEL.match(words[0])
+        and not words[0].startswith(_SURNAME_PREFIX)
+    ):
+        m.type = "ORG"
+    elif len(words) == 1 and _next_word(text, run[-1].end) in c.loc_tails:
+        m.type = "LOC"
     elif len(words) == 1 and _PLACE_BEFORE.search(text, max(0, run[0].start - 12), run[0].start):
         m.type = "LOC"
     elif 2 <= len(words) <= 3 and (
@@ -237,9 +272,18 @@ def _chunk_mentions(
     s0, e0 = toks[0].start, toks[-1].end
     exact = hits.get(s0)
     if exact is not None and exact[0] == e0:
-        return [_gaz_mention(text, s0, e0, exact[1])]
+        return [_gaz_mention(text, s0, e0, exact[1]), *_lead_place(text, toks, exact[1])]
+    for k in range(1, len(toks) - 1):
+        if toks[k].text in _CORP_SUFFIXES:  # "Chrysler LLC Jim Press": two names
+            return _chunk_mentions(text, toks[: k + 1], hits) + _chunk_mentions(
+                text, toks[k + 1 :], hits
+            )
     words = [t for t in toks if not t.conn]
     c = cues()
+    if len(words) == 2 and words[0].text in c.org_prefixes:
+        m = _mention(text, toks, "ORG")
+        m.initial = _is_initial(text, s0)
+        return [m]
     head = _head(toks)
     lead = 0
     while lead < len(toks) and (k := _title_at(toks, lead)):
@@ -278,7 +322,8 @@ def _chunk_mentions(
                 run = []
             if hit is not None and hit_len >= title_len:
                 out.append(_gaz_mention(text, t.start, hit[0], hit[1]))
-                after_title = False
+                # "President of the United States Barack Obama": the title still holds
+                after_title = after_title and hit[1].type == "LOC" and not run
                 i += hit_len
             else:
                 after_title = True

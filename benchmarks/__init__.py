@@ -1,0 +1,1 @@
+"""Benchmarks and quality gates of newsstream (not part of the installed package)."""

@@ -1,0 +1,160 @@
+"""Quality gate: extraction and escalation scores against the checked-in baseline.
+
+    python -m benchmarks.eval_gate            # score, compare with the baseline, exit 1 on a drop
+    python -m benchmarks.eval_gate --update   # record the current scores as the new baseline
+
+Two labelled sets:
+- the MEANTIME dev set in ../shared/eval (entities, time expressions, publication time),
+  scored by its own score.py; skipped, saying so, where that folder is absent;
+- the project's escalation set, tests/data/escalation_cases.jsonl (flag, level, categories),
+  scored here, through the same `newsstream enrich -` command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "benchmarks" / "quality_baseline.json"
+ESCALATION_SET = ROOT / "tests" / "data" / "escalation_cases.jsonl"
+#: A score may fall this much below the baseline before the gate fails (rounding noise only:
+#: the pipeline is deterministic, so any real regression moves a score by more).
+TOLERANCE = 0.005
+LEVELS = ["none", "low", "medium", "high", "critical"]
+
+
+def eval_dir() -> Path | None:
+    """The shared evaluation folder (NEWSSTREAM_EVAL_DIR, else ../shared/eval), if present."""
+    configured = os.environ.get("NEWSSTREAM_EVAL_DIR")
+    path = Path(configured) if configured else ROOT.parent / "shared" / "eval"
+    return path if (path / "score.py").is_file() else None
+
+
+def enrich_command() -> list[str]:
+    """The command under test: this interpreter running `newsstream enrich -`."""
+    return [sys.executable, "-m", "streams", "enrich", "-"]
+
+
+def score_meantime(directory: Path) -> dict[str, float]:
+    """Entity F1, time-expression value F1 and publication-time accuracy on the dev set."""
+    proc = subprocess.run(  # noqa: S603 - our scorer, our command
+        [
+            sys.executable,
+            str(directory / "score.py"),
+            str(directory / "meantime_dev.jsonl"),
+            "--cmd",
+            " ".join(enrich_command()),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=1800,
+    )
+    result = json.loads(proc.stdout)
+    published = result["published_at"]
+    return {
+        "entity_f1": round(result["entity"]["f1"], 4),
+        "timex_value_f1": round(result["timex"]["value_f1"], 4),
+        "published_accuracy": round(published["correct"] / max(published["of"], 1), 4),
+    }
+
+
+def _raw_message(case: dict[str, Any]) -> Any:
+    value = case["input"]
+    if isinstance(value, dict) and "base64" in value:
+        return base64.b64decode(value["base64"]).decode("utf-8", "replace")
+    if isinstance(value, str) and case.get("reference_time"):
+        field = "html" if value.lstrip()[:1] == "<" else "body"
+        return {"id": case["id"], field: value, "received_at": case["reference_time"]}
+    return value
+
+
+def score_escalation(path: Path = ESCALATION_SET) -> dict[str, float]:
+    """Flag F1, level exact / within one step, and category Jaccard on the escalation set."""
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    stdin = "".join(json.dumps(_raw_message(c), ensure_ascii=False) + "\n" for c in cases)
+    proc = subprocess.run(  # noqa: S603
+        enrich_command(), input=stdin, capture_output=True, text=True, check=True, timeout=1800
+    )
+    outputs = [json.loads(line) for line in proc.stdout.splitlines()]
+    if len(outputs) != len(cases):
+        raise RuntimeError(f"{len(outputs)} outputs for {len(cases)} cases")
+    tp = fp = fn = exact = near = 0
+    jaccard = 0.0
+    for case, out in zip(cases, outputs, strict=True):
+        gold = case["gold"]["escalation"]
+        pred = out.get("escalation") or {}
+        g_flag, p_flag = bool(gold["flag"]), bool(pred.get("flag"))
+        tp += g_flag and p_flag
+        fp += p_flag and not g_flag
+        fn += g_flag and not p_flag
+        g_level, p_level = LEVELS.index(gold["level"]), LEVELS.index(pred.get("level", "none"))
+        exact += g_level == p_level
+        near += abs(g_level - p_level) <= 1
+        g_cat, p_cat = set(gold.get("categories", [])), set(pred.get("categories", []))
+        jaccard += len(g_cat & p_cat) / len(g_cat | p_cat) if g_cat | p_cat else 1.0
+    n = len(cases)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "cases": n,
+        "flag_f1": round(f1, 4),
+        "level_exact": round(exact / n, 4),
+        "level_within_one": round(near / n, 4),
+        "category_jaccard": round(jaccard / n, 4),
+    }
+
+
+def current_scores() -> dict[str, dict[str, float] | None]:
+    """Every score the gate knows; a set that is not available is None."""
+    directory = eval_dir()
+    return {
+        "meantime_dev": score_meantime(directory) if directory else None,
+        "escalation_cases": score_escalation() if ESCALATION_SET.is_file() else None,
+    }
+
+
+def regressions(current: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
+    """Every score that fell more than TOLERANCE below its baseline."""
+    drops = []
+    for name, scores in current.items():
+        if scores is None or name not in baseline:
+            continue
+        for metric, value in scores.items():
+            floor = baseline[name].get(metric)
+            if metric != "cases" and floor is not None and value < floor - TOLERANCE:
+                drops.append(f"{name}.{metric}: {value:.4f} < baseline {floor:.4f}")
+    return drops
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--update", action="store_true", help="write the scores as the baseline")
+    args = parser.parse_args()
+    current = current_scores()
+    for name, scores in current.items():
+        shown = "skipped (data not found)" if scores is None else json.dumps(scores)
+        print(f"{name:<18} {shown}")
+    baseline = json.loads(BASELINE.read_text()) if BASELINE.is_file() else {}
+    if args.update:
+        merged = {**baseline, **{k: v for k, v in current.items() if v is not None}}
+        BASELINE.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n")
+        print(f"baseline written to {BASELINE.relative_to(ROOT)}")
+        return 0
+    drops = regressions(current, baseline)
+    for line in drops:
+        print("REGRESSION " + line)
+    return 1 if drops else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
