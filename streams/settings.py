@@ -8,10 +8,12 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from streams.core.fingerprint import DUPLICATE_MAX_DISTANCE
+from streams.core.rules import Rule, default_rules, load_rules
 from streams.errors import ConfigError
 from streams.models import Level
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["Settings", "load_settings", "configured_rules"]
 
 
 class Settings(BaseSettings):
@@ -53,7 +55,18 @@ class Settings(BaseSettings):
     source_tz: str | None = Field(
         default=None, description="IANA zone for naive times when the message gives none"
     )
-    alert_min_level: Level = Field(default="medium", description="lowest level that alerts")
+    alert_min_level: Level = Field(
+        default="medium", description="lowest level that alerts when no rules file is given"
+    )
+    rules_file: str | None = Field(default=None, description="YAML file of subscriber rules")
+    dedup_window_s: float = Field(default=48 * 3600.0, gt=0, description="near-duplicate window")
+    dedup_max_distance: int = Field(
+        default=DUPLICATE_MAX_DISTANCE, ge=0, le=32, description="SimHash bits apart"
+    )
+    spike_window_s: float = Field(default=600.0, gt=0, description="tumbling window length")
+    spike_factor: float = Field(default=3.0, gt=1.0, description="spike = factor x baseline")
+    spike_min_count: int = Field(default=5, ge=1, description="and at least this many articles")
+    spike_alpha: float = Field(default=0.3, gt=0, le=1, description="EWMA weight of a new window")
 
     session_timeout_s: float = Field(
         default=10.0,
@@ -67,6 +80,20 @@ class Settings(BaseSettings):
     data_dir: str = Field(default=".newsstream-data", description="Faust worker state")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"
+
+    @property
+    def stories_topic(self) -> str:
+        """Internal single-partition topic the alert stage reads (near-duplicates need one view)."""
+        return f"{self.app_id}-stories"
+
+    @property
+    def spike_keys_topic(self) -> str:
+        """Internal topic of (entity or country, time) events, keyed so each key has one home."""
+        return f"{self.app_id}-spike-keys"
+
+    def changelog_topic(self, table: str) -> str:
+        """Name of the changelog topic Faust gives a table."""
+        return f"{self.app_id}-{table}-changelog"
 
     @property
     def bootstrap_servers(self) -> str:
@@ -86,3 +113,10 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         raise ConfigError(f"invalid configuration: {exc}") from exc
+
+
+def configured_rules(settings: Settings) -> tuple[Rule, ...]:
+    """The subscriber rules: the rules file when one is set, else the level threshold."""
+    if settings.rules_file:
+        return load_rules(settings.rules_file)
+    return default_rules(settings.alert_min_level)

@@ -9,12 +9,23 @@ from aiokafka.errors import KafkaConnectionError, KafkaError
 
 from streams.errors import BrokerUnavailableError
 from streams.kafka import client_kwargs, describe_broker
-from streams.settings import Settings
+from streams.settings import Settings, configured_rules
 
-__all__ = ["TopicInfo", "topic_names", "ensure_topics", "describe_topics"]
+__all__ = ["TopicSpec", "TopicInfo", "topic_specs", "ensure_topics", "describe_topics"]
 
 #: Kafka's error code for "topic already exists" in a CreateTopics response.
 TOPIC_ALREADY_EXISTS = 36
+#: Tables the alert stage keeps (their changelog topics are created with the others).
+DEDUP_TABLE = "dedup"
+SPIKES_TABLE = "spikes"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    compact: bool = False
+    internal: bool = False
 
 
 @dataclass(frozen=True)
@@ -25,14 +36,29 @@ class TopicInfo:
     created: bool = False
 
 
-def topic_names(settings: Settings) -> list[str]:
-    """The four topics of the data flow, in order."""
-    return [
-        settings.topic_raw,
-        settings.topic_enriched,
-        settings.topic_alerts,
-        settings.topic_deadletter,
+def topic_specs(settings: Settings) -> list[TopicSpec]:
+    """Every topic the worker uses: the four of the data flow, rule topics, internal ones.
+
+    The alert stage's story topic and its dedup table have one partition: near-duplicates
+    from any partition must meet in one place.
+    """
+    n = settings.partitions
+    specs = [
+        TopicSpec(settings.topic_raw, n),
+        TopicSpec(settings.topic_enriched, n),
+        TopicSpec(settings.topic_alerts, n),
+        TopicSpec(settings.topic_deadletter, n),
     ]
+    for rule in configured_rules(settings):
+        if rule.topic and rule.topic not in {s.name for s in specs}:
+            specs.append(TopicSpec(rule.topic, n))
+    specs += [
+        TopicSpec(settings.stories_topic, 1, internal=True),
+        TopicSpec(settings.changelog_topic(DEDUP_TABLE), 1, compact=True, internal=True),
+        TopicSpec(settings.spike_keys_topic, n, internal=True),
+        TopicSpec(settings.changelog_topic(SPIKES_TABLE), n, compact=True, internal=True),
+    ]
+    return specs
 
 
 async def _admin(settings: Settings) -> AIOKafkaAdminClient:
@@ -50,13 +76,14 @@ async def _admin(settings: Settings) -> AIOKafkaAdminClient:
 
 async def describe_topics(settings: Settings) -> list[TopicInfo]:
     """Partition counts of the configured topics (0 and exists=False for a missing one)."""
+    names = [spec.name for spec in topic_specs(settings)]
     admin = await _admin(settings)
     try:
-        found = {t["topic"]: t for t in await admin.describe_topics(topic_names(settings))}
+        found = {t["topic"]: t for t in await admin.describe_topics(names)}
     finally:
         await admin.close()
     infos = []
-    for name in topic_names(settings):
+    for name in names:
         meta = found.get(name)
         ok = meta is not None and meta.get("error_code", 0) == 0 and bool(meta.get("partitions"))
         infos.append(TopicInfo(name, len(meta["partitions"]) if ok and meta else 0, ok))
@@ -69,10 +96,19 @@ async def ensure_topics(settings: Settings) -> list[TopicInfo]:
     Creation comes before any metadata request: a broker that auto-creates topics on metadata
     requests (the embedded one does) would otherwise pick its own partition count.
     """
+    specs = topic_specs(settings)
     admin = await _admin(settings)
     try:
         response = await admin.create_topics(
-            [NewTopic(n, settings.partitions, settings.replication) for n in topic_names(settings)]
+            [
+                NewTopic(
+                    spec.name,
+                    spec.partitions,
+                    settings.replication,
+                    topic_configs={"cleanup.policy": "compact"} if spec.compact else {},
+                )
+                for spec in specs
+            ]
         )
     finally:
         await admin.close()

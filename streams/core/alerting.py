@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
-from streams.models import LEVELS, Alert, EnrichedArticle, EscalationMatch, Level
+from streams.core.rules import Rule, matching_rules
+from streams.core.spikes import SpikeParams, SpikeState, spike_level, threshold
+from streams.models import Alert, Category, EnrichedArticle, EscalationMatch
 
-__all__ = ["AlertRules", "alert_for", "alert_id_of", "summarize"]
+__all__ = ["alert_for", "alert_id_of", "escalation_alert", "spike_alert", "summarize"]
 
 #: How many canonical entity names an alert lists (most mentioned first).
 MAX_ALERT_ENTITIES = 8
@@ -21,16 +23,9 @@ MAX_SUMMARY_CHARS = 400
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019]))\s+|\n+")
 
 
-@dataclass(frozen=True)
-class AlertRules:
-    """What makes an alert: for now, a minimum escalation level."""
-
-    min_level: Level = "medium"
-
-
-def alert_id_of(kind: str, article_id: str, level: Level) -> str:
-    """Stable alert id: the same input and level give the same id on every replay."""
-    digest = hashlib.blake2b(f"{kind}|{article_id}|{level}".encode(), digest_size=12)
+def alert_id_of(kind: str, subject: str, detail: object) -> str:
+    """Stable alert id from what the alert is about: the same input gives the same id."""
+    digest = hashlib.blake2b(f"{kind}|{subject}|{detail}".encode(), digest_size=12)
     return digest.hexdigest()
 
 
@@ -60,16 +55,20 @@ def summarize(article: EnrichedArticle, max_sentences: int = 2) -> str:
     return summary
 
 
-def alert_for(article: EnrichedArticle, rules: AlertRules, now: datetime) -> Alert | None:
-    """An escalation alert when the article reaches the rules' level, else None."""
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def escalation_alert(article: EnrichedArticle, matched: Sequence[Rule], now: datetime) -> Alert:
+    """The alert for an article that matched `matched` rules (at least one)."""
     esc = article.escalation
-    if not esc.flag or LEVELS.index(esc.level) < LEVELS.index(rules.min_level):
-        return None
     named = [e for e in article.entities if e.type != "MISC"]
     entities = sorted(named, key=lambda e: (-e.count, e.start))
     strongest = max(esc.matches, key=lambda m: m.weight, default=None)
-    reason = f"level {esc.level} >= {rules.min_level} (score {esc.score:.2f}"
+    reason = f"rule {', '.join(r.name for r in matched)}: level {esc.level} (score {esc.score:.2f}"
     reason += f", strongest {strongest.term!r})" if strongest else ")"
+    if article.duplicate_of:
+        reason += f"; near-duplicate of {article.duplicate_of}, at a higher level than before"
     return Alert(
         alert_id=alert_id_of("escalation", article.article_id, esc.level),
         kind="escalation",
@@ -81,6 +80,48 @@ def alert_for(article: EnrichedArticle, rules: AlertRules, now: datetime) -> Ale
         categories=list(esc.categories),
         actions=list(esc.actions),
         published_at=article.published_at,
-        created_at=now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        created_at=_iso(now),
         reason=reason,
+    )
+
+
+def alert_for(
+    article: EnrichedArticle, rules: Sequence[Rule], now: datetime
+) -> tuple[Alert, list[Rule]] | None:
+    """The alert and the rules it matched, or None when no rule matches."""
+    matched = matching_rules(article, rules)
+    return (escalation_alert(article, matched, now), matched) if matched else None
+
+
+def spike_alert(
+    key: str,
+    name: str,
+    state: SpikeState,
+    params: SpikeParams,
+    categories: Sequence[Category],
+    now: datetime,
+) -> Alert:
+    """The alert for a key (``entity:NAME`` or ``country:CC``) whose window spiked."""
+    start = datetime.fromtimestamp(state.window_start, UTC)
+    minutes = params.window_s / 60
+    limit = threshold(state, params)
+    return Alert(
+        alert_id=alert_id_of("spike", key, state.window_start),
+        kind="spike",
+        level=spike_level(state, params),
+        title=f"Spike: {state.count} escalating articles on {name} within {minutes:.0f} min",
+        summary=(
+            f"{state.count} escalation-flagged articles mention {name} in the window starting "
+            f"{start:%Y-%m-%d %H:%M} UTC, against a baseline of {state.baseline:.1f} per window."
+        ),
+        article_id=None,
+        entities=[name],
+        categories=sorted(set(categories)),
+        actions=[],
+        published_at=None,
+        created_at=_iso(now),
+        reason=(
+            f"spike on {key}: {state.count} >= threshold {limit:.1f} "
+            f"(factor {params.factor} x baseline {state.baseline:.2f}, min {params.min_count})"
+        ),
     )

@@ -9,7 +9,7 @@ from streams.core.ner_chunk import Mention, find_mentions
 from streams.core.ner_dateline import find_datelines
 from streams.models import Entity, EntityType, Geo
 
-__all__ = ["DEFAULT_MULTIWORD_TYPE", "DEFAULT_TYPE", "extract_entities"]
+__all__ = ["DEFAULT_MULTIWORD_TYPE", "DEFAULT_TYPE", "extract_entities", "group_mentions"]
 
 # Types given to a name (one word / several words) that neither a gazetteer nor a context
 # cue typed. Uncued capitalised names in news are as often products, events and programmes
@@ -131,7 +131,7 @@ def _entity(g: _Group) -> Entity | None:
     for m in ms:
         if m.text != first.text and m.text not in surfaces:
             surfaces.append(m.text)
-    return Entity.model_construct(
+    return Entity(
         text=first.text,
         type=etype,
         canonical=g.canonical or first.text,
@@ -154,4 +154,36 @@ def extract_entities(text: str, lang: str | None = None) -> list[Entity]:
     mentions += [m for d in datelines for m in d.mentions]
     out = [e for g in _group(mentions) if (e := _entity(g)) is not None]
     out.sort(key=lambda e: e.start)
+    return out
+
+
+def group_mentions(mentions: list[Mention], existing: list[Entity]) -> list[Entity]:
+    """Group extra mentions into new entities; short forms of existing ones join those.
+
+    Used by the optional model layer: "Djamal" found by the model becomes an alias of an
+    existing "Jusman Syafii Djamal" rather than a new entity.
+    """
+    index = _Index()
+    by_group: dict[int, Entity] = {}
+    for k, e in enumerate(existing):
+        g = _Group(canonical=e.canonical, type=e.type, words=_WORD.findall(e.canonical))
+        g.order = k
+        g.mentions.append(Mention(e.start, e.end, e.text, e.type))
+        index.add(g)
+        by_group[id(g)] = e
+    out: list[Entity] = []
+    for g in _group(mentions):
+        words = g.words
+        probe = Mention(g.mentions[0].start, g.mentions[0].end, g.mentions[0].text, g.type)
+        owner = _find_long(probe, words, index) if len(words) <= 2 else None
+        target = by_group.get(id(owner)) if owner is not None else None
+        if target is not None:
+            for m in g.mentions:
+                if m.text != target.text and m.text not in target.aliases:
+                    target.aliases.append(m.text)
+            target.count += len(g.mentions)
+            continue
+        made = _entity(g)
+        if made is not None:
+            out.append(made)
     return out

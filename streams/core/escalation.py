@@ -39,9 +39,10 @@ level and score; only text matches are returned, so every offset indexes ``text`
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import cast
 
-from streams.core.escalation_lexicon import Entry, Lexicon, Pattern, lexicon
+from streams.core.escalation_lexicon import Context, Entry, Lexicon, Pattern, lexicon
 from streams.core.escalation_text import (
     Tokens,
     lowercase,
@@ -52,8 +53,10 @@ from streams.core.escalation_text import (
 )
 from streams.models import LEVELS, Action, Category, Escalation, EscalationMatch, Modality
 
-__all__ = ["assess_escalation", "find_matches"]
+__all__ = ["assess_escalation", "find_matches", "story_contexts"]
 
+_LIVE_LEVEL = 3  # a lead asserting an act of this level (high) keeps its story live
+_LIVE_CHARS = 160  # ... when it stands in the title or the dateline sentence (wire style)
 _EXCLUDE_REACH = 3  # words either side of a match searched for an entry's `exclude` phrases
 _CATEGORY_ORDER: tuple[Category, ...] = (
     "military", "diplomatic", "economic", "cyber", "civil_unrest", "humanitarian", "nuclear",
@@ -72,6 +75,7 @@ class _Hit:
     end: int
     weight: float  # entry weight times the context factor
     modality: Modality
+    category: str  # the entry's category, or the one it defers to in this story
 
 
 def _match_at(tokens: Tokens, index: int, pattern: Pattern) -> int | None:
@@ -107,15 +111,30 @@ def _excluded(tokens: Tokens, first: int, last: int, entry: Entry) -> bool:
     return False
 
 
-def _factors(tokens: Tokens, lex: Lexicon) -> dict[str, float]:
-    """Context factor per category for one sentence (categories left out keep 1.0)."""
+def _factors(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> dict[str, float]:
+    """Context factor per category for one sentence (categories left out keep 1.0).
+
+    A sentence context applies when its cues are in the sentence; a story context (found in
+    the lead) applies to every sentence that holds none of its `unless` cues.
+    """
     factors: dict[str, float] = {}
     for context in lex.contexts:
-        if not context.active(tokens.words, tokens.wordset):
+        if context.active(tokens.words, tokens.wordset):
+            factor = context.factor
+        elif context in story and not context.unless.found_in(tokens.words, tokens.wordset):
+            factor = context.factor
+        else:
             continue
         for category in context.categories or _CATEGORY_ORDER:
-            factors[category] = factors.get(category, 1.0) * context.factor
+            factors[category] = factors.get(category, 1.0) * factor
     return factors
+
+
+def _lethal(tokens: Tokens, lex: Lexicon) -> bool:
+    """True when the sentence reports deaths ("killing four", "were killed")."""
+    return lex.lethal.found_in(tokens.words, tokens.wordset) and not lex.lethal_unless.found_in(
+        tokens.words, tokens.wordset
+    )
 
 
 def _candidate_sentences(text: str, lowered: str, lex: Lexicon) -> list[tuple[int, int]]:
@@ -138,7 +157,7 @@ def _candidate_sentences(text: str, lowered: str, lex: Lexicon) -> list[tuple[in
     return chosen
 
 
-def _raw_hits(text: str, lex: Lexicon) -> list[_Hit]:
+def _raw_hits(text: str, lex: Lexicon, story: tuple[Context, ...] = ()) -> list[_Hit]:
     """Every pattern match that survives exclusions and domain contexts."""
     hits: list[_Hit] = []
     lowered = lowercase(text)
@@ -148,6 +167,7 @@ def _raw_hits(text: str, lex: Lexicon) -> list[_Hit]:
     for low, high in sentences:
         tokens = tokenize(text, lowered, low, high)
         factors: dict[str, float] | None = None
+        lethal: bool | None = None
         for index, word in enumerate(tokens.words):
             numbers = first_index.get(word)
             if numbers is None:
@@ -161,13 +181,19 @@ def _raw_hits(text: str, lex: Lexicon) -> list[_Hit]:
                 if _excluded(tokens, index, last, entry):
                     continue
                 if factors is None:
-                    factors = _factors(tokens, lex)
+                    factors = _factors(tokens, lex, story)
                 factor = factors.get(entry.category, 1.0)
                 if factor <= 0.0:
                     continue
+                weight = entry.weight
+                if entry.boost and weight < lex.lethal_floor:
+                    if lethal is None:
+                        lethal = _lethal(tokens, lex)
+                    if lethal:
+                        weight = lex.lethal_floor
                 modality = modality_of(tokens, index, last, quotes, lex)
                 start, end = tokens.starts[index], tokens.ends[last]
-                hits.append(_Hit(entry, start, end, entry.weight * factor, modality))
+                hits.append(_Hit(entry, start, end, weight * factor, modality, entry.category))
     return _drop_contained(hits)
 
 
@@ -187,7 +213,7 @@ def _to_match(text: str, hit: _Hit) -> EscalationMatch:
     return EscalationMatch(
         term=text[hit.start : hit.end],
         action=hit.entry.action,
-        category=hit.entry.category,
+        category=cast(Category, hit.category),
         weight=round(hit.weight, 3),
         start=hit.start,
         end=hit.end,
@@ -195,45 +221,95 @@ def _to_match(text: str, hit: _Hit) -> EscalationMatch:
     )
 
 
-def find_matches(text: str) -> list[EscalationMatch]:
+def find_matches(text: str, title: str | None = None) -> list[EscalationMatch]:
     """All escalation matches in text, negated ones included, with offsets into text."""
-    return [_to_match(text, hit) for hit in _raw_hits(text, lexicon())]
+    lex = lexicon()
+    return [_to_match(text, hit) for hit in _raw_hits(text, lex, story_contexts(text, title))]
+
+
+def _lead(text: str, title: str | None, size: int) -> str:
+    """The title and the first sentences of the text (about `size` characters)."""
+    head = text[:size]
+    spans = sentence_spans(head)
+    if len(spans) > 1 and len(text) > size:
+        head = head[: spans[-1][0]]  # drop the cut-off last sentence
+    return f"{title}\n{head}" if title else head
+
+
+def story_contexts(text: str, title: str | None = None) -> tuple[Context, ...]:
+    """Domains (sport, disaster, peace deal, anniversary ...) that the title and lead set.
+
+    A domain found in the lead discounts its categories in every sentence of the story,
+    unless the title or the dateline sentence asserts a high-level act of those categories
+    (live conflict: "Rocket strikes kill six on the anniversary of the war").
+    """
+    lex = lexicon()
+    lead = _lead(text, title, lex.lead_chars)
+    tokens = tokenize(lead, lowercase(lead))
+    found = tuple(c for c in lex.contexts if c.story_active(tokens.words, tokens.wordset))
+    if not found:
+        return ()
+    live = {
+        h.entry.category
+        for h in _raw_hits(_lead(text, title, _LIVE_CHARS), lex)
+        if h.modality in ("asserted", "reported") and lex.level_of(h.weight) >= _LIVE_LEVEL
+    }
+    return tuple(c for c in found if live.isdisjoint(c.categories or _CATEGORY_ORDER))
 
 
 def _level_of(hit: _Hit, lex: Lexicon) -> int:
     """Level index a counting match supports: one lower when hypothetical or future."""
     level = lex.level_of(hit.weight)
-    if hit.modality in ("hypothetical", "future"):
+    if hit.modality in ("hypothetical", "future") and not hit.entry.hedge_keeps_level:
         level = max(level - 1, 1)
     return level
+
+
+def _resolve(hits: list[_Hit]) -> list[_Hit]:
+    """Drop uncorroborated support terms and move deferring terms to their story category."""
+    present = {h.entry.category for h in hits if not h.entry.defer_to}
+    moved = [
+        replace(h, category=next((c for c in h.entry.defer_to if c in present), h.category))
+        for h in hits
+    ]
+    own = {h.category for h in moved if not h.entry.support}
+    return [h for h in moved if not h.entry.support or h.category in own]
 
 
 def assess_escalation(text: str, title: str | None = None) -> Escalation:
     """Score how far the story escalates, from the matches of the escalation lexicon."""
     lex = lexicon()
-    text_hits = _raw_hits(text, lex)
+    story = story_contexts(text, title)
+    text_hits = _raw_hits(text, lex, story)
     counting = [h for h in text_hits if h.modality != "negated"]
     if title:
-        counting += [h for h in _raw_hits(title, lex) if h.modality != "negated"]
+        counting += [h for h in _raw_hits(title, lex, story) if h.modality != "negated"]
+    counting = _resolve(counting)
     level = 0
     strongest: dict[str, float] = {}
-    categories: set[str] = set()
+    firm: set[str] = set()
+    hedged: set[str] = set()
     actions: set[str] = set()
     for hit in counting:
         level = max(level, _level_of(hit, lex))
         value = hit.weight * lex.factors[hit.modality]
         strongest[hit.entry.id] = max(strongest.get(hit.entry.id, 0.0), value)
-        categories.add(hit.entry.category)
+        (hedged if hit.modality in ("hypothetical", "future") else firm).add(hit.category)
         actions.add(hit.entry.action)
+    categories = firm or hedged  # asserted signals name the categories; hedges only alone
     values = sorted(strongest.values(), reverse=True)
     remaining = 1.0 - values[0] if values else 1.0
     for value in values[1:]:
         remaining *= 1.0 - lex.secondary_damping * value
+    deferred = {(h.start, h.end): h.category for h in counting}
     return Escalation(
         flag=level > 0,
         level=LEVELS[level],
         score=round(1.0 - remaining, 4),
         categories=[c for c in _CATEGORY_ORDER if c in categories],
         actions=[a for a in _ACTION_ORDER if a in actions],
-        matches=[_to_match(text, hit) for hit in text_hits],
+        matches=[
+            _to_match(text, replace(hit, category=deferred.get((hit.start, hit.end), hit.category)))
+            for hit in text_hits
+        ],
     )

@@ -47,6 +47,10 @@ class Entry:
     weight: float
     level: int  # index in LEVELS
     exclude: tuple[tuple[str, ...], ...]
+    support: bool = False  # corroborates its category only, never introduces it
+    defer_to: tuple[str, ...] = ()  # counted under the first of these present in the story
+    boost: bool = False  # raised to the lethal floor when its sentence reports deaths
+    hedge_keeps_level: bool = False  # a hedged nuclear threat is still a nuclear threat
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,18 @@ class Context:
     cues: CueSet
     patterns: re.Pattern[str] | None  # regular expressions over the lowercased sentence
     unless: CueSet
+    story: CueSet | None = None  # cues that set the domain of a whole story from its lead
+    story_patterns: re.Pattern[str] | None = None
+
+    def story_active(self, words: tuple[str, ...], wordset: frozenset[str]) -> bool:
+        """True when the story cues are in the lead (title and first sentences)."""
+        if self.story is None:
+            return False
+        found = self.story.found_in(words, wordset) or (
+            self.story_patterns is not None
+            and self.story_patterns.search(" ".join(words)) is not None
+        )
+        return found and not self.unless.found_in(words, wordset)
 
     def active(self, words: tuple[str, ...], wordset: frozenset[str]) -> bool:
         """True when the context's cues are in the sentence and no `unless` cue is."""
@@ -113,6 +129,10 @@ class Lexicon:
     window: int
     cues: dict[str, CueSet]
     contexts: tuple[Context, ...]
+    lethal: CueSet
+    lethal_unless: CueSet
+    lethal_floor: float
+    lead_chars: int
 
     def level_of(self, weight: float) -> int:
         """Index in LEVELS of the band a weight falls in (0 = none)."""
@@ -203,6 +223,10 @@ def _build(raw: dict[str, Any]) -> Lexicon:
                 weight=weight,
                 level=level,
                 exclude=exclude,
+                support=bool(item.get("support", False)),
+                defer_to=tuple(item.get("defer_to", ())),
+                boost=bool(item.get("boost", False)),
+                hedge_keeps_level=bool(item.get("hedge_keeps_level", False)),
             )
         )
         for source in item["patterns"]:
@@ -221,9 +245,14 @@ def _build(raw: dict[str, Any]) -> Lexicon:
             cues=_cue_set(spec.get("cues", [])),
             patterns=re.compile("|".join(spec["regex"])) if spec.get("regex") else None,
             unless=_cue_set(spec.get("unless", [])),
+            story=_cue_set(spec["story"]) if spec.get("story") else None,
+            story_patterns=re.compile("|".join(spec["story_regex"]))
+            if spec.get("story_regex")
+            else None,
         )
         for name, spec in raw["contexts"].items()
     )
+    lethal = raw["lethal"]
     return Lexicon(
         entries=tuple(entries),
         patterns=tuple(patterns),
@@ -235,6 +264,10 @@ def _build(raw: dict[str, Any]) -> Lexicon:
         window=int(modality["window"]),
         cues={kind: _cue_set(modality[kind]) for kind in cue_kinds},
         contexts=contexts,
+        lethal=_cue_set(lethal["cues"]),
+        lethal_unless=_cue_set(lethal["unless"]),
+        lethal_floor=float(lethal["floor"]),
+        lead_chars=int(raw["story"]["lead_chars"]),
     )
 
 

@@ -37,6 +37,7 @@ _CORP_SUFFIXES = frozenset(
 # surname prefixes below make names such as "McDonald" and "MacLeod" instead.
 _CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]")
 _SURNAME_PREFIX = ("Mc", "Mac", "De", "Di", "La", "Le", "Van", "Von", "Du", "Fitz")
+_WORD_START = re.compile(r"\b\w")
 _OPENERS = "\"“«'‘([—–-*• \t"
 # Characters after which a capitalised word starts a sentence (and so proves nothing).
 _SENTENCE_END = ".!?:;\n|"
@@ -266,6 +267,9 @@ def _chunk_mentions(
         hit = hits.get(t.start)
         if hit is not None and hit[0] == t.end:
             return [_gaz_mention(text, t.start, t.end, hit[1])]
+        if hit is None and not _title_at(toks, 0):
+            one = _classify_run(text, toks, False)
+            return [one] if one is not None else []
     toks = _strip(toks)
     if not toks:
         return []
@@ -384,13 +388,14 @@ def find_mentions(
     hits = {s: (e, entry) for s, e, entry in gazetteer().find(text)}
     out: list[Mention] = []
     covered: set[int] = set()
+    skip = {s + w.start() for s, e in reserved for w in _WORD_START.finditer(text[s:e])}
     for toks in _chunks(text):
         covered.update(t.start for t in toks)
-        if reserved and any(s <= toks[0].start < e for s, e in reserved):
+        if toks[0].start in skip:
             continue
         out.extend(_chunk_mentions(text, toks, hits))
     for s, (e, entry) in hits.items():
-        if s not in covered:  # a listed name the chunker cannot see ("al-Qaeda")
+        if s not in covered and s not in skip:  # a name the chunker cannot see ("al-Qaeda")
             out.append(_gaz_mention(text, s, e, entry))
     if openers:
         for m in out:

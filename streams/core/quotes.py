@@ -71,26 +71,31 @@ def _speaker(
     return None
 
 
-def _last_person(text: str, pos: int, entities: Sequence[Entity]) -> str | None:
+def _last_person(
+    text: str, pos: int, entities: Sequence[Entity], lo: int = 0
+) -> str | None:
     best, best_at = None, -1
-    head = text[:pos]
     for e in entities:
         if e.type != "PERSON":
             continue
         for form in (e.text, *e.aliases):
-            at = head.rfind(form)
+            at = text.rfind(form, lo, pos)
             if at > best_at:
                 best, best_at = e.canonical, at
     return best
 
 
+@cache
+def _any_verb() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{_verbs()})\b")
+
+
 def _same_sentence(text: str, pos: int, entities: Sequence[Entity]) -> str | None:
     """The last person named before pos in the same sentence, if a speech verb follows them."""
     begin = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
-    sentence = text[begin:pos]
-    if not re.search(rf"\b(?:{_verbs()})\b", sentence):
+    if not _any_verb().search(text, begin, pos):
         return None
-    return _last_person(sentence, len(sentence), entities)
+    return _last_person(text, pos, entities, begin)
 
 
 def extract_quotes(text: str, entities: Sequence[Entity]) -> list[Quote]:

@@ -1,4 +1,4 @@
-"""Both agents under Faust's test_context(): no broker, outputs caught by a MemoryPublisher."""
+"""The agents under Faust's test_context(): no broker, outputs caught by a MemoryPublisher."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from streams.publish import MemoryPublisher
 from streams.settings import Settings
 from tests.articles import CALM_SPORT, CLEAN_ESCALATION, as_bytes
 
-SETTINGS = Settings(broker="127.0.0.1:1", metrics_port=0, alert_min_level="medium")
+SETTINGS = Settings(
+    broker="127.0.0.1:1", metrics_port=0, alert_min_level="medium", spike_min_count=2
+)
 
 
 @pytest.fixture
@@ -23,14 +25,20 @@ async def news() -> AsyncIterator[tuple[NewsApp, MemoryPublisher]]:
     yield create_app(SETTINGS, publisher=publisher), publisher
 
 
-async def test_agents_enrich_publishes_articles_keyed_by_id(
+def _article(message: object, **changes: object) -> EnrichedArticle:
+    result = enrich(as_bytes(message))
+    assert isinstance(result, EnrichedArticle)
+    return result.model_copy(update=changes)
+
+
+async def test_agents_enrich_sends_articles_to_the_alert_stage_keyed_by_id(
     news: tuple[NewsApp, MemoryPublisher],
 ) -> None:
     app, published = news
     async with app.enrich_agent.test_context() as agent:
         await agent.put(as_bytes(CLEAN_ESCALATION), key=b"wire")
         await agent.put(as_bytes(CALM_SPORT))
-    out = published.on(SETTINGS.topic_enriched)
+    out = published.on(SETTINGS.stories_topic)
     assert [key for key, _ in out] == [b"esc-json-1", b"calm-sport-1"]
     first = orjson.loads(out[0][1])
     assert first["schema"] == "newsstream.enriched/1"
@@ -49,23 +57,37 @@ async def test_agents_enrich_dead_letters_bad_input_and_keeps_going(
     dead = published.on(SETTINGS.topic_deadletter)
     assert [orjson.loads(v)["error"]["type"] for _, v in dead] == ["decode_error", "invalid_schema"]
     assert dead[0][0] == b"k-bad"
-    assert len(published.on(SETTINGS.topic_enriched)) == 1
+    assert len(published.on(SETTINGS.stories_topic)) == 1
 
 
-async def test_agents_alert_fires_only_at_or_above_the_level(
+async def test_agents_alert_publishes_articles_and_alerts_at_or_above_the_level(
     news: tuple[NewsApp, MemoryPublisher],
 ) -> None:
     app, published = news
-    escalating = enrich(as_bytes(CLEAN_ESCALATION))
-    calm = enrich(as_bytes(CALM_SPORT))
-    assert isinstance(escalating, EnrichedArticle) and isinstance(calm, EnrichedArticle)
     async with app.alert_agent.test_context() as agent:
-        await agent.put(to_json(escalating), key=b"esc-json-1")
-        await agent.put(to_json(calm), key=b"calm-sport-1")
+        await agent.put(to_json(_article(CLEAN_ESCALATION)), key=b"esc-json-1")
+        await agent.put(to_json(_article(CALM_SPORT)), key=b"calm-sport-1")
+    enriched = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_enriched)]
+    assert [a["article_id"] for a in enriched] == ["esc-json-1", "calm-sport-1"]
+    assert all(a["duplicate_of"] is None for a in enriched)
     alerts = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_alerts)]
     assert [a["article_id"] for a in alerts] == ["esc-json-1"]
     assert alerts[0]["kind"] == "escalation"
     assert alerts[0]["level"] in ("high", "critical")
+
+
+async def test_agents_alert_marks_near_duplicates_and_alerts_a_story_once(
+    news: tuple[NewsApp, MemoryPublisher],
+) -> None:
+    app, published = news
+    original = _article(CLEAN_ESCALATION)
+    rewrite = _article({**CLEAN_ESCALATION, "id": "esc-json-2", "source": "other-wire"})
+    async with app.alert_agent.test_context() as agent:
+        await agent.put(to_json(original), key=b"esc-json-1")
+        await agent.put(to_json(rewrite), key=b"esc-json-2")
+    enriched = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_enriched)]
+    assert [a["duplicate_of"] for a in enriched] == [None, "esc-json-1"]
+    assert len(published.on(SETTINGS.topic_alerts)) == 1
 
 
 async def test_agents_alert_dead_letters_what_is_not_an_enriched_article(
@@ -77,3 +99,18 @@ async def test_agents_alert_dead_letters_what_is_not_an_enriched_article(
     dead = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_deadletter)]
     assert [d["error"]["type"] for d in dead] == ["invalid_schema"]
     assert published.on(SETTINGS.topic_alerts) == []
+
+
+async def test_agents_spikes_alert_once_when_a_key_reaches_its_threshold(
+    news: tuple[NewsApp, MemoryPublisher],
+) -> None:
+    app, published = news
+    body = orjson.dumps({"name": "Freedonia", "t": 1_700_000_000.0, "categories": ["military"]})
+    async with app.spike_agent.test_context() as agent:
+        for _ in range(4):
+            await agent.put(body, key=b"entity:Freedonia")
+    alerts = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_alerts)]
+    assert len(alerts) == 1
+    assert alerts[0]["kind"] == "spike"
+    assert alerts[0]["entities"] == ["Freedonia"]
+    assert "entity:Freedonia" in alerts[0]["reason"]

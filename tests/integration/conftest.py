@@ -1,37 +1,94 @@
-"""Integration fixtures: a real Kafka-protocol broker over TCP, and worker processes against it."""
+"""Integration fixtures: a real Kafka-protocol broker over TCP, and worker processes against it.
+
+NEWSSTREAM_TEST_BROKER picks the broker: `embedded` (default, the bundled Tansu broker) or
+`kafka` (Apache Kafka from the jars in NEWSSTREAM_KAFKA_LIB or tools/kafka/fetch-jars.sh's
+default cache directory). A test that only Apache Kafka can serve says so with
+`@pytest.mark.needs_kafka(reason="...")` and is skipped, with that reason, on the embedded one.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
+from streams.apache_kafka import ApacheKafkaBroker, KafkaJarsMissingError
 from streams.broker import BrokerLauncher, EmbeddedBroker
 from streams.settings import Settings
 from streams.topics import ensure_topics
 
 pytestmark = pytest.mark.integration
 
+BrokerKind = Literal["kafka", "embedded"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "needs_kafka(reason): needs Apache Kafka (NEWSSTREAM_TEST_BROKER=kafka); "
+        "skipped with `reason` on the embedded broker",
+    )
+    selected_broker()  # a misspelt NEWSSTREAM_TEST_BROKER stops the run before any test
+
+
+def selected_broker() -> BrokerKind:
+    """The broker this session runs against, from NEWSSTREAM_TEST_BROKER."""
+    kind = os.environ.get("NEWSSTREAM_TEST_BROKER", "embedded").strip().lower() or "embedded"
+    if kind not in ("kafka", "embedded"):
+        raise pytest.UsageError(
+            f"NEWSSTREAM_TEST_BROKER={kind!r}: expected 'embedded' (default) or 'kafka'"
+        )
+    return "kafka" if kind == "kafka" else "embedded"
+
+
+def apache_kafka() -> ApacheKafkaBroker:
+    """An Apache Kafka launcher (not started); the test fails when the jars are missing."""
+    try:
+        return ApacheKafkaBroker()
+    except KafkaJarsMissingError as exc:
+        pytest.fail(f"NEWSSTREAM_TEST_BROKER=kafka but {exc}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _skip_unless_broker_fits(request: pytest.FixtureRequest) -> None:
+    """Skip a `needs_kafka` test on the embedded broker, giving the test's own reason."""
+    marker = request.node.get_closest_marker("needs_kafka")
+    if marker is not None and selected_broker() != "kafka":
+        reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+        pytest.skip(f"needs Apache Kafka (NEWSSTREAM_TEST_BROKER=kafka): {reason}")
+
 
 @pytest.fixture(scope="session")
 def broker() -> Iterator[BrokerLauncher]:
-    """The embedded broker on a free loopback port, for the whole session."""
-    launcher = EmbeddedBroker()
+    """The selected broker on free loopback ports, for the whole session."""
+    launcher: EmbeddedBroker | ApacheKafkaBroker = (
+        apache_kafka() if selected_broker() == "kafka" else EmbeddedBroker()
+    )
     launcher.start()
     yield launcher
     launcher.stop()
 
 
 @pytest.fixture
-def settings(broker: BrokerLauncher) -> Settings:
-    """Settings with topic names and a consumer group of this test's own, topics created."""
+def own_kafka() -> Iterator[ApacheKafkaBroker]:
+    """A started Apache Kafka of this test's own, free to stop and restart (needs_kafka tests)."""
+    launcher = apache_kafka()
+    launcher.start()
+    yield launcher
+    launcher.stop()
+
+
+def make_settings(bootstrap: str, kind: BrokerKind) -> Settings:
+    """Settings with topic names and a consumer group of their own, topics created."""
     suffix = uuid.uuid4().hex[:8]
     made = Settings(
-        broker=broker.bootstrap,
-        broker_kind="embedded",
+        broker=bootstrap,
+        broker_kind=kind,
         app_id=f"newsstream-test-{suffix}",
         topic_raw=f"t{suffix}.raw",
         topic_enriched=f"t{suffix}.enriched",
@@ -45,9 +102,19 @@ def settings(broker: BrokerLauncher) -> Settings:
     return made
 
 
+@pytest.fixture
+def settings(broker: BrokerLauncher) -> Settings:
+    """Settings of this test's own on the session broker; `broker_kind` says which one it is.
+
+    broker_kind "kafka" turns the idempotent producer on, as in production.
+    """
+    return make_settings(broker.bootstrap, selected_broker())
+
+
 def worker_env(settings: Settings, data_dir: Path) -> dict[str, str]:
     """The environment that points a `newsstream worker` process at these settings."""
     return {
+        "NEWSSTREAM_BROKER_KIND": settings.broker_kind,
         "NEWSSTREAM_APP_ID": settings.app_id,
         "NEWSSTREAM_TOPIC_RAW": settings.topic_raw,
         "NEWSSTREAM_TOPIC_ENRICHED": settings.topic_enriched,

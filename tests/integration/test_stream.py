@@ -11,8 +11,9 @@ import orjson
 import pytest
 
 from streams.client import RawRecord, iter_file_messages, produce_records, sample_feed_path
-from streams.core.alerting import AlertRules, alert_for
+from streams.core.alerting import alert_for
 from streams.core.pipeline import CoreOptions, enrich
+from streams.core.rules import default_rules
 from streams.demo import stop_process_group, worker_process
 from streams.models import EnrichedArticle
 from streams.settings import Settings
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.integration
 
 GOOD = 480
 BAD = 20
+FEED_SIZE = sum(1 for _ in iter_file_messages(sample_feed_path()))
 
 
 def _good_messages(count: int) -> list[RawRecord]:
@@ -58,15 +60,16 @@ def test_stream_accounts_for_every_message(settings: Settings, tmp_path: Path) -
     bad = _bad_messages(BAD, settings.max_message_bytes)
     options = CoreOptions(max_message_bytes=settings.max_message_bytes)
     offline = [enrich(r.value, options=options) for r in good]
-    assert all(isinstance(a, EnrichedArticle) for a in offline)
-    expected_ids = Counter(a.article_id for a in offline if isinstance(a, EnrichedArticle))
-    rules = AlertRules(min_level=settings.alert_min_level)
-    expected_alerts = {
-        alert.alert_id
-        for a in offline
-        if isinstance(a, EnrichedArticle) and (alert := alert_for(a, rules, datetime.now(UTC)))
-    }
-    assert expected_alerts, "the sample feed must hold escalating stories"
+    articles = [a for a in offline if isinstance(a, EnrichedArticle)]
+    assert len(articles) == GOOD
+    expected_ids = Counter(a.article_id for a in articles)
+    # the good messages are copies of the feed's stories: one story per feed line
+    story_of = {a.article_id: i % FEED_SIZE for i, a in enumerate(articles)}
+    rules = default_rules(settings.alert_min_level)
+    alerting = {story_of[a.article_id] for a in articles if alert_for(a, rules, datetime.now(UTC))}
+    levels = {story_of[a.article_id]: a.escalation.level for a in articles}
+    assert all(levels[story_of[a.article_id]] == a.escalation.level for a in articles)
+    assert alerting, "the sample feed must hold escalating stories"
 
     records = [*good, *(r for r, _ in bad)]
     records = records[::2] + records[1::2]  # interleave good and bad
@@ -82,7 +85,7 @@ def test_stream_accounts_for_every_message(settings: Settings, tmp_path: Path) -
             return (
                 len(seen[settings.topic_enriched]) >= GOOD
                 and len(seen[settings.topic_deadletter]) >= BAD
-                and len(seen[settings.topic_alerts]) >= len(expected_alerts)
+                and len(seen[settings.topic_alerts]) >= len(alerting)
             )
 
         seen = asyncio.run(
@@ -91,6 +94,7 @@ def test_stream_accounts_for_every_message(settings: Settings, tmp_path: Path) -
                 [settings.topic_enriched, settings.topic_deadletter, settings.topic_alerts],
                 complete,
                 timeout=120,
+                settle=5.0,
             )
         )
         alive = worker.poll() is None
@@ -100,12 +104,24 @@ def test_stream_accounts_for_every_message(settings: Settings, tmp_path: Path) -
 
     enriched = seen[settings.topic_enriched]
     dead = seen[settings.topic_deadletter]
-    alerts = seen[settings.topic_alerts]
     assert len(enriched) == GOOD, log[-3000:]
     assert len(dead) == BAD, log[-3000:]
     assert Counter(str(v["article_id"]) for _, v in enriched) == expected_ids
     assert all(k == str(v["article_id"]).encode() for k, v in enriched)
-    assert Counter(v["error"]["type"] for _, v in dead) == Counter(t for _, t in bad)  # type: ignore[index]
+    errors = Counter(v["error"]["type"] for _, v in dead)  # type: ignore[index]
+    assert errors == Counter(t for _, t in bad)
     assert {k for k, _ in dead} == {r.key for r, _ in bad}
-    assert {str(v["alert_id"]) for _, v in alerts} == expected_alerts
-    assert len(alerts) == len(expected_alerts)
+
+    # near-duplicates: each story has one root, every other copy points to it
+    roots = [v for _, v in enriched if v["duplicate_of"] is None]
+    assert sorted(story_of[str(v["article_id"])] for v in roots) == list(range(FEED_SIZE))
+    root_of_story = {story_of[str(v["article_id"])]: v["article_id"] for v in roots}
+    for _, v in enriched:
+        if v["duplicate_of"] is not None:
+            assert v["duplicate_of"] == root_of_story[story_of[str(v["article_id"])]]
+
+    # one escalation alert per escalating story, none for its duplicates at the same level
+    alerts = [v for _, v in seen[settings.topic_alerts] if v["kind"] == "escalation"]
+    assert sorted(story_of[str(a["article_id"])] for a in alerts) == sorted(alerting)
+    spikes = [v for _, v in seen[settings.topic_alerts] if v["kind"] == "spike"]
+    assert spikes, "hundreds of flagged copies of the same stories must spike"

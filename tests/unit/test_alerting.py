@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from streams.core.alerting import AlertRules, alert_for, alert_id_of, summarize
+from streams.core.alerting import alert_for, alert_id_of, spike_alert, summarize
+from streams.core.rules import default_rules
+from streams.core.spikes import SpikeParams, SpikeState
 from streams.models import EnrichedArticle, Entity, Escalation, EscalationMatch, Level
 
 NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
@@ -77,20 +79,20 @@ def _article(level: Level, flag: bool = True) -> EnrichedArticle:
     ],
 )
 def test_alerting_respects_the_minimum_level(level: Level, minimum: Level, alerts: bool) -> None:
-    alert = alert_for(_article(level), AlertRules(min_level=minimum), NOW)
+    alert = alert_for(_article(level), default_rules(minimum), NOW)
     assert (alert is not None) is alerts
 
 
 def test_alerting_never_alerts_an_unflagged_article() -> None:
-    assert alert_for(_article("none", flag=False), AlertRules(min_level="none"), NOW) is None
+    assert alert_for(_article("none", flag=False), default_rules("none"), NOW) is None
 
 
 def test_alerting_ids_are_stable_per_article_and_level() -> None:
-    first = alert_for(_article("high"), AlertRules(), NOW)
-    again = alert_for(_article("high"), AlertRules(), datetime(2030, 1, 1, tzinfo=UTC))
+    first = alert_for(_article("high"), default_rules("medium"), NOW)
+    again = alert_for(_article("high"), default_rules("medium"), datetime(2030, 1, 1, tzinfo=UTC))
     assert first is not None and again is not None
-    assert first.alert_id == again.alert_id == alert_id_of("escalation", "a-1", "high")
-    assert alert_id_of("escalation", "a-1", "critical") != first.alert_id
+    assert first[0].alert_id == again[0].alert_id == alert_id_of("escalation", "a-1", "high")
+    assert alert_id_of("escalation", "a-1", "critical") != first[0].alert_id
 
 
 def test_alerting_summary_quotes_strongest_asserted_matches_not_denials() -> None:
@@ -101,9 +103,27 @@ def test_alerting_summary_quotes_strongest_asserted_matches_not_denials() -> Non
 
 
 def test_alerting_alert_carries_entities_categories_and_reason() -> None:
-    alert = alert_for(_article("high"), AlertRules(), NOW)
-    assert alert is not None
+    found = alert_for(_article("high"), default_rules("medium"), NOW)
+    assert found is not None
+    alert, matched = found
+    assert [rule.name for rule in matched] == ["default"]
     assert alert.entities == ["Geneva"]
     assert alert.categories == ["military"]
-    assert "high" in alert.reason and "medium" in alert.reason
+    assert "rule default" in alert.reason and "level high" in alert.reason
     assert alert.schema_ == "newsstream.alert/1"
+
+
+def test_alerting_duplicate_alerts_say_which_story_escalated() -> None:
+    article = _article("critical").model_copy(update={"duplicate_of": "root-7"})
+    found = alert_for(article, default_rules("medium"), NOW)
+    assert found is not None and "near-duplicate of root-7" in found[0].reason
+
+
+def test_alerting_spike_alert_ids_are_stable_per_key_and_window() -> None:
+    params = SpikeParams(min_count=3)
+    state = SpikeState(window_start=1_700_000_400.0, count=7, baseline=0.5, windows=4, fired=True)
+    one = spike_alert("entity:NATO", "NATO", state, params, ["military"], NOW)
+    two = spike_alert("entity:NATO", "NATO", state, params, ["military"], datetime.now(UTC))
+    assert one.alert_id == two.alert_id
+    assert (one.kind, one.level, one.article_id, one.entities) == ("spike", "high", None, ["NATO"])
+    assert "7 >= threshold 3.0" in one.reason

@@ -125,3 +125,67 @@ def test_entities_currency_code_is_not_a_country() -> None:
 @pytest.mark.parametrize("text", ["", "nothing capitalised here at all."])
 def test_entities_empty_input(text: str) -> None:
     assert extract_entities(text) == []
+
+
+DATELINE_TEXT = (
+    "Grain talks stall\n\n"
+    "ODESA, June 12 (Harbourline) - Tens of thousands of tonnes of grain sat in silos on "
+    "Thursday. Artillery fire was heard overnight near Mykolaiv airport.\n\n"
+    "PORT LOUIS, Mauritius (Harbourline) - Officials said the Harbourline report was wrong."
+)
+
+
+@pytest.fixture(scope="module")
+def dated() -> dict[str, Entity]:
+    return _by_canonical(extract_entities(DATELINE_TEXT))
+
+
+@pytest.mark.parametrize(
+    ("canonical", "etype", "surface"),
+    [
+        ("Odesa", "LOC", "ODESA"),
+        ("Port Louis", "LOC", "PORT LOUIS"),
+        ("Harbourline", "ORG", "Harbourline"),
+    ],
+)
+def test_entities_dateline_place_and_agency(
+    dated: dict[str, Entity], canonical: str, etype: str, surface: str
+) -> None:
+    assert canonical in dated, sorted(dated)
+    assert dated[canonical].type == etype
+    assert dated[canonical].text == surface
+
+
+@pytest.mark.parametrize(
+    ("canonical", "country"), [("Odesa", "UA"), ("Port Louis", "MU"), ("Mauritius", "MU")]
+)
+def test_entities_dateline_places_have_geo(
+    dated: dict[str, Entity], canonical: str, country: str
+) -> None:
+    geo = dated[canonical].geo
+    assert geo is not None
+    assert geo.country == country
+
+
+@pytest.mark.parametrize("word", ["Tens", "Artillery", "Officials", "ODESA", "PORT"])
+def test_entities_dateline_openers_are_not_names(dated: dict[str, Entity], word: str) -> None:
+    assert word not in dated
+
+
+def test_entities_word_before_airport_is_place(dated: dict[str, Entity]) -> None:
+    assert dated["Mykolaiv"].type == "LOC"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "canonical", "etype"),
+    [
+        ("Passengers on Air Tasman were stranded, the carrier said.", "Air Tasman", "ORG"),
+        ("Shares of QuantaLink rose after the results were published.", "QuantaLink", "ORG"),
+        ("Vela Motors LLC Chairman Ruth Okonjo said sales rose.", "Ruth Okonjo", "PERSON"),
+        ("Thousands of Ukrainians crossed the border on foot.", "Ukraine", "LOC"),
+    ],
+)
+def test_entities_company_and_people_cues(sentence: str, canonical: str, etype: str) -> None:
+    found = _by_canonical(extract_entities(sentence))
+    assert canonical in found, sorted(found)
+    assert found[canonical].type == etype

@@ -258,3 +258,73 @@ def test_escalation_unicode_offsets_survive_lowercasing() -> None:
     text = "İstanbul: troops were deployed near the border."
     (match,) = [m for m in find_matches(text) if m.action == "MOBILIZE"]
     assert text[match.start : match.end] == "troops were deployed"
+
+
+# story-level domains: the title and lead set the domain for the whole story
+STORY_DOMAIN = [
+    ("Harbour Town edge Millbrook in cup semi-final",
+     "Harbour Town reached the cup final on Sunday with a 2-1 win in the 89th minute. "
+     "Afterwards their manager said the side had been under siege all afternoon."),
+    ("Ferry crews strike for 24 hours over pay",
+     "Ferry crews began a 24-hour strike on Monday. The operator accused the union of "
+     "holding island residents hostage during the holiday season."),
+    ("Town marks 75 years since the liberation",
+     "Residents marked 75 years since the liberation with a parade. The old fort was "
+     "taken after two days of artillery fire that flattened the harbour."),
+    ("Floods force thousands from homes in river valley",
+     "Heavy rain flooded the river valley overnight. The government declared a state of "
+     "emergency and soldiers were sent to build barriers."),
+]
+
+DE_ESCALATIONS = [
+    "The rebels released the hostages on Tuesday after talks mediated by the church.",
+    "The council voted to lift economic sanctions on the country's state airline.",
+    "Under the peace accord, both armies withdrew their troops from the valley.",
+]
+
+
+@pytest.mark.parametrize(("title", "text"), STORY_DOMAIN)
+def test_escalation_story_domain_discounts_whole_story(title: str, text: str) -> None:
+    result = assess_escalation(text, title=title)
+    assert result.level == "none", result.matches
+
+
+def test_escalation_story_domain_yields_to_live_conflict_in_lead() -> None:
+    title = "Rocket strikes kill six on anniversary of the border war"
+    text = "Rockets hit the market on the anniversary of the war, killing six people."
+    assert assess_escalation(text, title=title).level == "high"
+
+
+@pytest.mark.parametrize("text", DE_ESCALATIONS)
+def test_escalation_de_escalation_does_not_fire(text: str) -> None:
+    assert assess_escalation(text).level == "none"
+
+
+def test_escalation_lethal_sentence_raises_weapon_to_high() -> None:
+    plain = assess_escalation("A missile struck the tanker in the strait.")
+    lethal = assess_escalation("A missile struck the tanker in the strait, killing two sailors.")
+    assert plain.level == "medium"
+    assert lethal.level == "high"
+
+
+def test_escalation_bombing_defers_to_terrorism() -> None:
+    text = "A bomb exploded at the bus station, killing nine people. Militants claimed the attack."
+    result = assess_escalation(text)
+    assert result.categories == ["terrorism"]
+    assert result.level == "high"
+
+
+def test_escalation_support_terms_do_not_add_categories() -> None:
+    text = "The minister rejected the demand for talks. Moscow keeps troops in the region."
+    result = assess_escalation(text)
+    assert "military" not in result.categories
+
+
+def test_escalation_hedged_nuclear_threat_stays_critical() -> None:
+    text = "The general said the country could use nuclear weapons if its capital were attacked."
+    assert assess_escalation(text).level == "critical"
+
+
+def test_escalation_background_clause_is_not_news() -> None:
+    text = "Ties have been tense since the invasion in 2014. The two ministers met for lunch."
+    assert assess_escalation(text).level == "none"

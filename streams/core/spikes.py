@@ -1,0 +1,93 @@
+"""Spike detection: flagged articles per key (entity, country) in tumbling windows vs a baseline.
+
+For each key the state holds the current window's start and count, and an exponentially
+weighted moving average (EWMA) of the counts of the windows before it. A window spikes when
+its count reaches ``min_count`` and ``factor`` times the baseline; it alerts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from streams.models import Level
+
+__all__ = ["SpikeParams", "SpikeState", "observe", "spike_level", "threshold"]
+
+#: Empty windows folded into the EWMA at most; after this many the average is ~0 anyway.
+MAX_EMPTY_WINDOWS = 200
+
+
+@dataclass(frozen=True)
+class SpikeParams:
+    """Tumbling window, EWMA smoothing and firing thresholds (see the README for tuning)."""
+
+    window_s: float = 600.0
+    alpha: float = 0.3  # weight of the newest window in the EWMA
+    factor: float = 3.0  # a spike is at least this many times the baseline
+    min_count: int = 5  # and at least this many flagged articles in the window
+    floor: float = 1.0  # the baseline never counts as less than this
+
+
+@dataclass(frozen=True)
+class SpikeState:
+    """One key's window and baseline."""
+
+    window_start: float
+    count: int = 0
+    baseline: float = 0.0
+    windows: int = 0  # closed windows folded into the baseline
+    fired: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able form, for the table."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SpikeState:
+        """Rebuild from the table's plain form."""
+        return cls(
+            **{k: data[k] for k in ("window_start", "count", "baseline", "windows", "fired")}
+        )
+
+
+def _window_of(moment: float, params: SpikeParams) -> float:
+    return moment - moment % params.window_s
+
+
+def threshold(state: SpikeState, params: SpikeParams) -> float:
+    """The count at which the current window spikes."""
+    return max(float(params.min_count), params.factor * max(state.baseline, params.floor))
+
+
+def observe(
+    state: SpikeState | None, moment: float, params: SpikeParams
+) -> tuple[SpikeState, bool]:
+    """Count one flagged article at `moment`; returns the new state and whether it fires now.
+
+    Late articles (before the current window) are not counted: a window that has closed
+    is part of the baseline already.
+    """
+    window = _window_of(moment, params)
+    if state is None:
+        state = SpikeState(window_start=window)
+    elif window < state.window_start:
+        return state, False
+    elif window > state.window_start:
+        baseline = params.alpha * state.count + (1 - params.alpha) * state.baseline
+        empty = int((window - state.window_start) // params.window_s) - 1
+        baseline *= (1 - params.alpha) ** min(empty, MAX_EMPTY_WINDOWS)
+        state = SpikeState(
+            window_start=window, baseline=baseline, windows=state.windows + 1 + empty
+        )
+    state = replace(state, count=state.count + 1)
+    fires = not state.fired and state.count >= threshold(state, params)
+    if fires:
+        state = replace(state, fired=True)
+    return state, fires
+
+
+def spike_level(state: SpikeState, params: SpikeParams) -> Level:
+    """Medium at the threshold, high at twice it."""
+    return "high" if state.count >= 2 * threshold(state, params) else "medium"

@@ -1,0 +1,82 @@
+"""The selected broker itself: topics as configured, a round trip, and a restart that keeps data."""
+
+from __future__ import annotations
+
+import asyncio
+
+import orjson
+import pytest
+
+from streams.apache_kafka import ApacheKafkaBroker
+from streams.broker import BrokerLauncher, kafka_answers
+from streams.client import RawRecord, produce_records
+from streams.settings import Settings
+from streams.topics import describe_topics, topic_specs
+from tests.integration.conftest import make_settings, selected_broker
+from tests.integration.kafka_io import read_topics
+
+pytestmark = pytest.mark.integration
+
+
+def _records(count: int) -> list[RawRecord]:
+    return [
+        RawRecord(f"key-{i}".encode(), orjson.dumps({"id": f"doc-{i}", "body": f"Line {i}."}))
+        for i in range(count)
+    ]
+
+
+def _round_trip(settings: Settings, records: list[RawRecord]) -> list[tuple[bytes | None, str]]:
+    """Read the raw topic back from the beginning until `records` are all there."""
+    seen = asyncio.run(
+        read_topics(
+            settings,
+            [settings.topic_raw],
+            lambda got: len(got[settings.topic_raw]) >= len(records),
+            timeout=30,
+            settle=0.5,
+        )
+    )
+    return sorted((key, str(value["id"])) for key, value in seen[settings.topic_raw])
+
+
+def test_brokers_session_broker_is_the_selected_one(broker: BrokerLauncher) -> None:
+    host, _, port = broker.bootstrap.rpartition(":")
+    assert kafka_answers(host, int(port))
+    want = ApacheKafkaBroker if selected_broker() == "kafka" else type(broker)
+    assert isinstance(broker, want)
+
+
+def test_brokers_topics_have_configured_partitions(settings: Settings) -> None:
+    specs = topic_specs(settings)
+    infos = asyncio.run(describe_topics(settings))
+    assert [(i.name, i.exists, i.partitions) for i in infos] == [
+        (s.name, True, s.partitions) for s in specs
+    ]
+    assert [i.partitions for i in infos[:4]] == [settings.partitions] * 4
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_brokers_produce_then_consume_back(settings: Settings, count: int) -> None:
+    records = _records(count)
+    assert asyncio.run(produce_records(settings, records)) == count
+    expected = sorted((r.key, str(orjson.loads(r.value)["id"])) for r in records)
+    assert _round_trip(settings, records) == expected
+
+
+@pytest.mark.needs_kafka(reason="the embedded broker keeps its log in memory only")
+def test_brokers_restart_keeps_messages(own_kafka: ApacheKafkaBroker) -> None:
+    settings = make_settings(own_kafka.bootstrap, "kafka")
+    records = _records(20)
+    assert asyncio.run(produce_records(settings, records)) == len(records)
+    workdir, pid = own_kafka.workdir, own_kafka.pid
+
+    own_kafka.stop(keep_data=True)
+    host, _, port = own_kafka.bootstrap.rpartition(":")
+    assert not own_kafka.running and not kafka_answers(host, int(port))
+    assert own_kafka.start() == settings.bootstrap_servers
+
+    assert own_kafka.workdir == workdir and own_kafka.pid != pid
+    expected = sorted((r.key, str(orjson.loads(r.value)["id"])) for r in records)
+    assert _round_trip(settings, records) == expected
+    more = _records(25)[20:]
+    assert asyncio.run(produce_records(settings, more)) == len(more)

@@ -1,0 +1,57 @@
+"""Spike detection in tumbling windows against an EWMA baseline."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.core.spikes import SpikeParams, SpikeState, observe, spike_level
+
+PARAMS = SpikeParams(window_s=600.0, alpha=0.5, factor=3.0, min_count=3, floor=1.0)
+T0 = 1_700_000_400.0  # the start of a window (a multiple of 600)
+
+
+def _feed(times: list[float], state: SpikeState | None = None) -> tuple[SpikeState, list[bool]]:
+    fired = []
+    for moment in times:
+        state, fires = observe(state, moment, PARAMS)
+        fired.append(fires)
+    assert state is not None
+    return state, fired
+
+
+def test_spikes_fire_once_when_the_window_reaches_min_count() -> None:
+    state, fired = _feed([T0 + i for i in range(5)])
+    assert fired == [False, False, True, False, False]
+    assert state.count == 5 and state.fired
+
+
+def test_spikes_baseline_follows_earlier_windows() -> None:
+    state, _ = _feed([T0 + i for i in range(4)])  # 4 in the first window
+    state, fired = _feed([T0 + 600 + i for i in range(7)], state)
+    # baseline = 0.5 * 4 = 2.0, so the threshold is max(3, 3 * 2.0) = 6
+    assert state.baseline == pytest.approx(2.0)
+    assert fired.index(True) == 5
+
+
+def test_spikes_empty_windows_decay_the_baseline() -> None:
+    state, _ = _feed([T0 + i for i in range(8)])
+    state, _ = _feed([T0 + 600 * 5], state)  # four empty windows in between
+    assert state.baseline == pytest.approx(0.5 * 8 * 0.5**4)
+    assert state.windows == 5
+
+
+def test_spikes_late_articles_do_not_count() -> None:
+    state, _ = _feed([T0 + 600])
+    later, fires = observe(state, T0 + 10, PARAMS)
+    assert later == state and not fires
+
+
+def test_spikes_level_is_high_at_twice_the_threshold() -> None:
+    state, _ = _feed([T0 + i for i in range(6)])
+    assert spike_level(state, PARAMS) == "high"
+    assert spike_level(SpikeState(window_start=T0, count=3), PARAMS) == "medium"
+
+
+def test_spikes_state_round_trips_through_plain_data() -> None:
+    state, _ = _feed([T0, T0 + 1])
+    assert SpikeState.from_dict(state.to_dict()) == state
