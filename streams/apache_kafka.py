@@ -131,13 +131,20 @@ def _java() -> str:
 class ApacheKafkaBroker:
     """Apache Kafka in KRaft combined mode (broker and controller in one JVM), data on disk.
 
-    The ports are chosen once, so a restart on the same log directory (`restart()`, or
+    The log directory is a fresh temporary directory (under `base_dir` when given, else the
+    system's). The ports are chosen once, so a restart on the same log directory (`restart()`, or
     `stop(keep_data=True)` then `start()`) comes back at the same bootstrap address.
     """
 
-    def __init__(self, lib_dir: str | Path | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        lib_dir: str | Path | None = None,
+        host: str = "127.0.0.1",
+        base_dir: str | Path | None = None,
+    ) -> None:
         self.lib_dir = find_kafka_lib(lib_dir)
         self.host = host
+        self.base_dir = base_dir
         self.port = free_port(host)
         self.controller_port = free_port(host)
         self.workdir: Path | None = None
@@ -203,7 +210,7 @@ class ApacheKafkaBroker:
         if self.running:
             return self.bootstrap
         if self.workdir is None:
-            self.workdir = Path(tempfile.mkdtemp(prefix="newsstream-kafka-"))
+            self.workdir = Path(tempfile.mkdtemp(prefix="newsstream-kafka-", dir=self.base_dir))
             config = self._format(self.workdir)
         else:
             config = self.workdir / "server.properties"

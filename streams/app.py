@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from streams.core.alerting import escalation_alert, spike_alert
 from streams.core.dedup import DedupParams, Seen, decide, expired
-from streams.core.pipeline import CoreOptions, MessageContext, dead_letter, enrich
+from streams.core.pipeline import MessageContext, dead_letter, enrich
 from streams.core.rules import Rule, matching_rules
 from streams.core.spikes import SpikeParams, SpikeState, observe
 from streams.errors import InvalidSchemaError
@@ -137,9 +137,7 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
     """Build the app; `publisher` defaults to the app's own topics (tests may pass another)."""
     app = _faust_app(settings)
     out: Publisher = publisher or FaustPublisher(app)
-    options = CoreOptions(
-        max_message_bytes=settings.max_message_bytes, source_tz=settings.source_tz
-    )
+    options = settings.core_options()
     rules = configured_rules(settings)
     dedup = DedupParams(window_s=settings.dedup_window_s, max_distance=settings.dedup_max_distance)
     spikes = SpikeParams(

@@ -73,12 +73,10 @@ def _parse_reference(value: str | None) -> datetime | None:
 
 def cmd_enrich(args: argparse.Namespace) -> int:
     from streams.app import to_json
-    from streams.core.pipeline import CoreOptions, MessageContext, enrich
+    from streams.core.pipeline import MessageContext, enrich
 
     settings = _settings()
-    options = CoreOptions(
-        max_message_bytes=settings.max_message_bytes, source_tz=settings.source_tz
-    )
+    options = settings.core_options()
     ctx = MessageContext(reference_time=_parse_reference(args.reference_time))
     source: BinaryIO
     if args.path == "-":

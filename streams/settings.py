@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from streams.core.fingerprint import DUPLICATE_MAX_DISTANCE
+from streams.core.pipeline import CoreOptions
 from streams.core.rules import Rule, default_rules, load_rules
 from streams.errors import ConfigError
 from streams.models import Level
@@ -55,6 +56,10 @@ class Settings(BaseSettings):
     source_tz: str | None = Field(
         default=None, description="IANA zone for naive times when the message gives none"
     )
+    ner_model: str | None = Field(
+        default=None,
+        description="spaCy model name or path for the optional NER layer (pip extra 'spacy')",
+    )
     alert_min_level: Level = Field(
         default="medium", description="lowest level that alerts when no rules file is given"
     )
@@ -80,6 +85,14 @@ class Settings(BaseSettings):
     data_dir: str = Field(default=".newsstream-data", description="Faust worker state")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"
+
+    def core_options(self) -> CoreOptions:
+        """The plain options the enrichment core receives."""
+        return CoreOptions(
+            max_message_bytes=self.max_message_bytes,
+            source_tz=self.source_tz,
+            ner_model=self.ner_model or None,
+        )
 
     @property
     def stories_topic(self) -> str:

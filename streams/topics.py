@@ -11,7 +11,14 @@ from streams.errors import BrokerUnavailableError
 from streams.kafka import client_kwargs, describe_broker
 from streams.settings import Settings, configured_rules
 
-__all__ = ["TopicSpec", "TopicInfo", "topic_specs", "ensure_topics", "describe_topics"]
+__all__ = [
+    "TopicSpec",
+    "TopicInfo",
+    "topic_names",
+    "topic_specs",
+    "ensure_topics",
+    "describe_topics",
+]
 
 #: Kafka's error code for "topic already exists" in a CreateTopics response.
 TOPIC_ALREADY_EXISTS = 36
@@ -36,6 +43,16 @@ class TopicInfo:
     created: bool = False
 
 
+def topic_names(settings: Settings) -> list[str]:
+    """The four topics of the data flow, in order."""
+    return [
+        settings.topic_raw,
+        settings.topic_enriched,
+        settings.topic_alerts,
+        settings.topic_deadletter,
+    ]
+
+
 def topic_specs(settings: Settings) -> list[TopicSpec]:
     """Every topic the worker uses: the four of the data flow, rule topics, internal ones.
 
@@ -43,12 +60,7 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     from any partition must meet in one place.
     """
     n = settings.partitions
-    specs = [
-        TopicSpec(settings.topic_raw, n),
-        TopicSpec(settings.topic_enriched, n),
-        TopicSpec(settings.topic_alerts, n),
-        TopicSpec(settings.topic_deadletter, n),
-    ]
+    specs = [TopicSpec(name, n) for name in topic_names(settings)]
     for rule in configured_rules(settings):
         if rule.topic and rule.topic not in {s.name for s in specs}:
             specs.append(TopicSpec(rule.topic, n))

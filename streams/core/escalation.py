@@ -16,9 +16,18 @@ from its sentence or enclosing quotation marks):
 - asserted: none of these.
 
 Domain and trap cues from the YAML (sport, business, labour strikes, natural disasters,
-history lessons, peace deals and troop withdrawals) in the sentence of a match drop it or
-discount it for the categories they cover; entries also carry `exclude` collocations
-("price war", "invasion of privacy").
+history lessons, peace deals and troop withdrawals, lifted sanctions, hostage releases,
+background clauses) in the sentence of a match drop it or discount it for the categories
+they cover; entries also carry `exclude` collocations ("price war", "invasion of privacy").
+A domain found in the title and lead (a football report, a flood, a strike, a peace deal,
+an anniversary) discounts its categories throughout the story, unless the title or the
+dateline sentence asserts a high-level act of those categories.
+
+Categories come from counting matches only: asserted and reported ones name them (hedged
+ones only when nothing is asserted); `support` terms ("troops", "war", "militants")
+corroborate a category but never introduce it; `defer_to` terms ("bombing", "threat") are
+counted under the story's terrorism or nuclear category when it has one. A weapon in a
+sentence that reports deaths is raised to the high band (a lethal strike).
 
 Level rubric (the weight bands are in the YAML):
 
@@ -56,7 +65,8 @@ from streams.models import LEVELS, Action, Category, Escalation, EscalationMatch
 __all__ = ["assess_escalation", "find_matches", "story_contexts"]
 
 _LIVE_LEVEL = 3  # a lead asserting an act of this level (high) keeps its story live
-_LIVE_CHARS = 160  # ... when it stands in the title or the dateline sentence (wire style)
+_MIN_SENTENCE = 60  # ... when it stands in the title or the dateline sentence: the first
+_LEAD_SCAN = 600  # sentence ending past 60 characters within the first 600 (skips "Sign in")
 _EXCLUDE_REACH = 3  # words either side of a match searched for an entry's `exclude` phrases
 _CATEGORY_ORDER: tuple[Category, ...] = (
     "military", "diplomatic", "economic", "cyber", "civil_unrest", "humanitarian", "nuclear",
@@ -118,13 +128,15 @@ def _factors(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> dict[s
     the lead) applies to every sentence that holds none of its `unless` cues.
     """
     factors: dict[str, float] = {}
+    words, wordset = tokens.words, tokens.wordset
+    joined = " ".join(words)
     for context in lex.contexts:
-        if context.active(tokens.words, tokens.wordset):
-            factor = context.factor
-        elif context in story and not context.unless.found_in(tokens.words, tokens.wordset):
-            factor = context.factor
-        else:
+        if any(context is s for s in story):
+            if context.unless.found_in(words, wordset):
+                continue
+        elif not context.active(words, wordset, joined):
             continue
+        factor = context.factor
         for category in context.categories or _CATEGORY_ORDER:
             factors[category] = factors.get(category, 1.0) * factor
     return factors
@@ -236,6 +248,12 @@ def _lead(text: str, title: str | None, size: int) -> str:
     return f"{title}\n{head}" if title else head
 
 
+def _first_sentence(text: str, title: str | None) -> str:
+    """The title and the dateline sentence (short clutter lines before it are skipped)."""
+    end = next((e for _, e in sentence_spans(text[:_LEAD_SCAN]) if e >= _MIN_SENTENCE), 0)
+    return f"{title}\n{text[:end]}" if title else text[:end]
+
+
 def story_contexts(text: str, title: str | None = None) -> tuple[Context, ...]:
     """Domains (sport, disaster, peace deal, anniversary ...) that the title and lead set.
 
@@ -251,7 +269,7 @@ def story_contexts(text: str, title: str | None = None) -> tuple[Context, ...]:
         return ()
     live = {
         h.entry.category
-        for h in _raw_hits(_lead(text, title, _LIVE_CHARS), lex)
+        for h in _raw_hits(_first_sentence(text, title), lex)
         if h.modality in ("asserted", "reported") and lex.level_of(h.weight) >= _LIVE_LEVEL
     }
     return tuple(c for c in found if live.isdisjoint(c.categories or _CATEGORY_ORDER))
@@ -270,6 +288,8 @@ def _resolve(hits: list[_Hit]) -> list[_Hit]:
     present = {h.entry.category for h in hits if not h.entry.defer_to}
     moved = [
         replace(h, category=next((c for c in h.entry.defer_to if c in present), h.category))
+        if h.entry.defer_to
+        else h
         for h in hits
     ]
     own = {h.category for h in moved if not h.entry.support}
@@ -301,7 +321,7 @@ def assess_escalation(text: str, title: str | None = None) -> Escalation:
     remaining = 1.0 - values[0] if values else 1.0
     for value in values[1:]:
         remaining *= 1.0 - lex.secondary_damping * value
-    deferred = {(h.start, h.end): h.category for h in counting}
+    deferred = {(h.start, h.end): h.category for h in counting if h.entry.defer_to}
     return Escalation(
         flag=level > 0,
         level=LEVELS[level],
@@ -309,7 +329,9 @@ def assess_escalation(text: str, title: str | None = None) -> Escalation:
         categories=[c for c in _CATEGORY_ORDER if c in categories],
         actions=[a for a in _ACTION_ORDER if a in actions],
         matches=[
-            _to_match(text, replace(hit, category=deferred.get((hit.start, hit.end), hit.category)))
+            _to_match(text, replace(hit, category=deferred[hit.start, hit.end]))
+            if (hit.start, hit.end) in deferred
+            else _to_match(text, hit)
             for hit in text_hits
         ],
     )

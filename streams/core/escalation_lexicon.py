@@ -107,10 +107,13 @@ class Context:
         )
         return found and not self.unless.found_in(words, wordset)
 
-    def active(self, words: tuple[str, ...], wordset: frozenset[str]) -> bool:
+    def active(
+        self, words: tuple[str, ...], wordset: frozenset[str], joined: str | None = None
+    ) -> bool:
         """True when the context's cues are in the sentence and no `unless` cue is."""
         found = self.cues.found_in(words, wordset) or (
-            self.patterns is not None and self.patterns.search(" ".join(words)) is not None
+            self.patterns is not None
+            and self.patterns.search(" ".join(words) if joined is None else joined) is not None
         )
         return found and not self.unless.found_in(words, wordset)
 

@@ -42,6 +42,7 @@ class CoreOptions:
 
     max_message_bytes: int = 1_000_000
     source_tz: str | None = None
+    ner_model: str | None = None  # spaCy model name or path for the optional NER layer
 
 
 def utc_iso(moment: datetime) -> str:
@@ -95,6 +96,7 @@ def _enrich(payload: bytes, ctx: MessageContext, options: CoreOptions) -> Enrich
         reference_time=ctx.reference_time or received or ctx.timestamp or now,
         message_time=ctx.timestamp,
         source_tz=source_tz,
+        ner_model=options.ner_model,
     )
     for step in STEPS:
         step.run(doc)

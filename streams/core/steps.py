@@ -34,6 +34,7 @@ class Document:
     reference_time: datetime
     message_time: datetime | None
     source_tz: str | None
+    ner_model: str | None = None  # optional statistical NER layer (name or path), else None
     html: HtmlExtract | None = None
     title: str | None = None
     text: str = ""
@@ -94,8 +95,13 @@ def published(doc: Document) -> None:
 
 
 def entities(doc: Document) -> None:
-    """Named entities with canonical names."""
-    doc.entities = extract_entities(doc.text, doc.lang)
+    """Named entities with canonical names; the optional model layer adds what rules missed."""
+    found = extract_entities(doc.text, doc.lang)
+    if doc.ner_model:
+        from streams.core.ner_model import load_model, refine_entities
+
+        found = refine_entities(doc.text, found, load_model(doc.ner_model))
+    doc.entities = found
 
 
 def timexes(doc: Document) -> None:

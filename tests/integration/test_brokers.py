@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import orjson
 import pytest
 
-from streams.apache_kafka import ApacheKafkaBroker
+from streams.apache_kafka import ApacheKafkaBroker, KafkaJarsMissingError, find_kafka_lib
 from streams.broker import BrokerLauncher, kafka_answers
 from streams.client import RawRecord, produce_records
 from streams.settings import Settings
@@ -80,3 +81,13 @@ def test_brokers_restart_keeps_messages(own_kafka: ApacheKafkaBroker) -> None:
     assert _round_trip(settings, records) == expected
     more = _records(25)[20:]
     assert asyncio.run(produce_records(settings, more)) == len(more)
+
+
+def test_brokers_missing_jars_say_how_to_fetch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSSTREAM_KAFKA_LIB", str(tmp_path))
+    with pytest.raises(KafkaJarsMissingError, match=r"tools/kafka/fetch-jars\.sh"):
+        ApacheKafkaBroker()
+    (tmp_path / "kafka_2.13-4.1.1.jar").touch()
+    assert find_kafka_lib() == tmp_path

@@ -6,12 +6,15 @@ import os
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import orjson
 import pytest
 
+from streams.broker import free_port
 from streams.settings import Settings
+from streams.topics import topic_names
 from tests.articles import CALM_SPORT, CLEAN_ESCALATION
 from tests.integration.conftest import worker_env
 
@@ -35,12 +38,13 @@ def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Pat
     env = {
         **worker_env(settings, tmp_path),
         "NEWSSTREAM_BROKER": settings.bootstrap_servers,
-        "NEWSSTREAM_BROKER_KIND": "embedded",
-        "NEWSSTREAM_METRICS_PORT": "0",
+        "NEWSSTREAM_METRICS_PORT": str(free_port()),
     }
     topics = run(["topics", "--json"], env)
     assert topics.returncode == 0, topics.stderr
-    assert [t["partitions"] for t in orjson.loads(topics.stdout)] == [3, 3, 3, 3]
+    partitions = {t["name"]: t["partitions"] for t in orjson.loads(topics.stdout)}
+    assert [partitions[name] for name in topic_names(settings)] == [3, 3, 3, 3]
+    assert partitions[settings.stories_topic] == 1
 
     feed = tmp_path / "two.jsonl"
     feed.write_bytes(orjson.dumps(CLEAN_ESCALATION) + b"\n" + orjson.dumps(CALM_SPORT) + b"\n")
@@ -72,9 +76,15 @@ def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Pat
             env,
             timeout=90,
         )
+        url = f"http://127.0.0.1:{env['NEWSSTREAM_METRICS_PORT']}/metrics"
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+            metrics = response.read().decode()
     finally:
         worker.terminate()
         code = worker.wait(timeout=30)
+    assert re.search(r'newsstream_messages_in_total\{agent="enrich",topic="[^"]+"\} 2\.0', metrics)
+    assert "newsstream_processing_seconds_bucket" in metrics
+    assert re.search(r'newsstream_messages_out_total\{topic="[^"]+alerts"\} 1\.0', metrics)
     assert alerts.returncode == 0, alerts.stderr
     lines = [orjson.loads(line) for line in alerts.stdout.splitlines()]
     assert [a["article_id"] for a in lines] == ["esc-json-1"]

@@ -8,7 +8,7 @@ import pytest
 
 from streams.core.rules import default_rules, load_rules, matching_rules, parse_rules
 from streams.errors import ConfigError
-from streams.models import Entity, EnrichedArticle, Escalation, Geo, Level
+from streams.models import EnrichedArticle, Entity, Escalation, Geo, Level
 
 RULES = """
 rules:
