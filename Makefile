@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test unit integration lint format schemas bench eval clean
+.PHONY: install demo test unit integration integration-kafka kafka-jars lint format schemas bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ unit: $(STAMP)
 
 integration: $(STAMP)
 	$(BIN)/pytest -m integration
+
+kafka-jars: ## resolve the Apache Kafka broker jars (JDK 17+ and Maven) into ~/.cache/newsstream
+	tools/kafka/fetch-jars.sh
+
+integration-kafka: $(STAMP) ## the integration tests against Apache Kafka 4.1 (no Docker)
+	NEWSSTREAM_TEST_BROKER=kafka NEWSSTREAM_KAFKA_LIB="$${NEWSSTREAM_KAFKA_LIB:-$$(tools/kafka/fetch-jars.sh)}" \
+		$(BIN)/pytest -m integration
 
 lint: $(STAMP)
 	$(BIN)/ruff check streams tests benchmarks

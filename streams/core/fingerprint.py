@@ -30,13 +30,15 @@ DUPLICATE_MAX_DISTANCE = 12
 
 _WORD_RE = re.compile(r"\w+")
 _BYTE_ORDER = 8
-# _BIT_TABLES[j] maps a byte to 1 when its bit j is set, else 0 (for bytes.translate)
-_BIT_TABLES = tuple(bytes((value >> bit) & 1 for value in range(256)) for bit in range(8))
+# _BIT_UNITS[j] is one byte with only bit j set; repeated n times it masks bit j of n bytes
+_BIT_UNITS = tuple(bytes((1 << bit,)) for bit in range(8))
 _EMPTY = "0" * 16
 
 
 def _shingles(text: str) -> set[str]:
-    words: list[str] = _WORD_RE.findall(unicodedata.normalize("NFKC", text).casefold())
+    # NFKC leaves ASCII text unchanged and casefold() of ASCII is lower(): skip the tables
+    folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+    words: list[str] = _WORD_RE.findall(folded)
     if len(words) < SHINGLE_SIZE:
         return {" ".join(words)} if words else set()
     windows = (words[i : len(words) - SHINGLE_SIZE + 1 + i] for i in range(SHINGLE_SIZE))
@@ -51,15 +53,18 @@ def simhash(text: str) -> str:
     digests = b"".join(
         [blake2b(shingle.encode("utf-8"), digest_size=_BYTE_ORDER).digest() for shingle in shingles]
     )
-    half = len(shingles) / 2
+    count = len(shingles)
+    half = count / 2
+    masks = [(int.from_bytes(unit * count, "little"), bit) for bit, unit in enumerate(_BIT_UNITS)]
     value = 0
     # count, for each of the 64 bit positions, how many digests have it set: the bytes at
-    # position k are digests[k::8]; translate() maps each to its bit j and count() sums them
+    # position k are digests[k::8]; read as one integer, masking bit j of every byte and
+    # counting the set bits gives how many of those bytes have bit j set
     for position in range(_BYTE_ORDER):
-        column = digests[position::_BYTE_ORDER]
+        column = int.from_bytes(digests[position::_BYTE_ORDER], "little")
         shift = (_BYTE_ORDER - 1 - position) * 8
-        for bit in range(8):
-            if column.translate(_BIT_TABLES[bit]).count(1) > half:
+        for mask, bit in masks:
+            if (column & mask).bit_count() > half:
                 value |= 1 << (shift + bit)
     return f"{value:016x}"
 

@@ -73,6 +73,8 @@ def clean(doc: Document) -> None:
     cleaned = clean_text(doc.text, doc.title)
     if not cleaned.text.strip():
         raise EmptyArticleError("no article text is left once markup and clutter are removed")
+    if not any(char.isalpha() for char in cleaned.text):
+        raise EmptyArticleError("the text holds no words, only digits, symbols or punctuation")
     doc.title, doc.text, doc.header = cleaned.title, cleaned.text, list(cleaned.header)
 
 
