@@ -1,8 +1,12 @@
-"""A single-node Apache Kafka broker (KRaft, combined mode) on loopback, as a child process.
+"""Apache Kafka on loopback as child processes (KRaft): one node, or a cluster of a few.
 
 It takes the embedded broker's place behind the `BrokerLauncher` interface (DESIGN §5) when a
-test needs what only Apache Kafka has: idempotent producers, durable logs, a broker restart.
-The jars come from Maven Central through `tools/kafka/fetch-jars.sh`; a JDK 17+ runs them.
+test needs what only Apache Kafka has: idempotent producers, durable logs, a broker restart,
+replication across nodes, SASL authentication. Every node runs broker and controller in one
+JVM; a cluster's nodes form a static controller quorum of all of them. Client traffic goes to
+a PLAINTEXT listener, plus a SASL_PLAINTEXT one (PLAIN and SCRAM) with `sasl=True`; nodes talk
+to each other over PLAINTEXT on loopback. The jars come from Maven Central through
+`tools/kafka/fetch-jars.sh`; a JDK 17+ runs them.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -18,6 +23,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -27,45 +33,67 @@ from streams.errors import BrokerUnavailableError, ConfigError
 
 __all__ = [
     "KAFKA_VERSION",
+    "SASL_MECHANISMS",
     "ApacheKafkaBroker",
+    "ApacheKafkaCluster",
     "KafkaJarsMissingError",
+    "KafkaNode",
+    "SaslUser",
     "default_lib_dir",
     "find_kafka_lib",
     "broker_registered",
+    "registered_brokers",
 ]
 
 #: The Kafka release tools/kafka/pom.xml resolves; the default cache directory is named after it.
 KAFKA_VERSION = "4.1.1"
-#: Seconds for a fresh or restarted broker to format, start and register itself.
+#: Seconds for fresh or restarted nodes to format, start and register themselves.
 STARTUP_TIMEOUT_S = 60.0
-#: Seconds a broker gets to shut down cleanly on SIGTERM before it is killed.
+#: Seconds a node gets to shut down cleanly on SIGTERM before it is killed.
 STOP_TIMEOUT_S = 30.0
-#: JVM options: a heap far below the JVM default, ample for test traffic on one node.
-JVM_OPTS = ("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true")
+#: JVM options: a heap far below the JVM default, ample for test traffic. A cluster's three
+#: JVMs share a 2-core test machine, so each gets a smaller heap (measured: a 3-node cluster
+#: with 384 MB heaps starts in well under STARTUP_TIMEOUT_S).
+JVM_OPTS = ("-Xms128m", "-XX:+UseG1GC", "-Djava.awt.headless=true")
+SINGLE_NODE_HEAP = "-Xmx512m"
+CLUSTER_NODE_HEAP = "-Xmx384m"
 #: The log4j2 configuration in a source checkout (warnings to stderr); absent from a wheel.
 LOG4J_CONFIG = Path(__file__).resolve().parents[1] / "tools" / "kafka" / "log4j2.properties"
-#: Broker settings beyond listeners and paths. Replication factors of 1 because there is one
-#: node; a few partitions for the internal topics so the first consumer group starts fast;
-#: no rebalance delay so a test's worker gets its partitions at once; topics only on request
-#: so every topic has the partition count the test asked for.
+#: Broker settings beyond listeners, paths and replication: a few partitions for the internal
+#: topics so the first consumer group starts fast; no rebalance delay so a test's worker gets
+#: its partitions at once; topics only on request so every topic has the partition count the
+#: test asked for; heartbeats every 0.5 s and fencing after 6 s without one, so a killed
+#: cluster node loses its leaderships and leaves the ISRs within seconds (default 9 s).
 BROKER_DEFAULTS: dict[str, str] = {
-    "offsets.topic.replication.factor": "1",
     "offsets.topic.num.partitions": "5",
-    "transaction.state.log.replication.factor": "1",
-    "transaction.state.log.min.isr": "1",
     "transaction.state.log.num.partitions": "5",
-    "share.coordinator.state.topic.replication.factor": "1",
-    "share.coordinator.state.topic.min.isr": "1",
     "group.initial.rebalance.delay.ms": "0",
     "auto.create.topics.enable": "false",
     "num.partitions": "1",
-    "default.replication.factor": "1",
-    "min.insync.replicas": "1",
+    "broker.heartbeat.interval.ms": "500",
+    "broker.session.timeout.ms": "6000",
 }
+#: The SASL mechanisms the SASL listener offers; one user holds credentials for each.
+SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+#: Listener names: clients, the controller quorum, and SASL_PLAINTEXT clients.
+PLAIN_LISTENER, CONTROLLER_LISTENER, SASL_LISTENER = "PLAINTEXT", "CONTROLLER", "SASL"
 
 
 class KafkaJarsMissingError(ConfigError):
     """No Apache Kafka jars where the launcher was told to look."""
+
+
+@dataclass(frozen=True)
+class SaslUser:
+    """The user a launcher with `sasl=True` creates, for PLAIN and every SCRAM mechanism."""
+
+    username: str
+    password: str = field(repr=False)
+
+    @classmethod
+    def random(cls, username: str = "newsstream") -> SaslUser:
+        """A user with a fresh password (hex: safe in JAAS and in StorageTool's SCRAM syntax)."""
+        return cls(username, secrets.token_hex(16))
 
 
 def default_lib_dir() -> Path:
@@ -86,8 +114,8 @@ def find_kafka_lib(lib_dir: str | Path | None = None) -> Path:
     return path
 
 
-def broker_registered(host: str, port: int, timeout: float = 1.0) -> bool:
-    """True when a Metadata (v4) request lists at least one live broker.
+def registered_brokers(host: str, port: int, timeout: float = 1.0) -> int:
+    """How many live brokers a Metadata (v4) request to host:port lists (0 when it fails).
 
     A KRaft broker answers on its port before it has registered with the controller and been
     unfenced; until then it lists no brokers and cannot place a topic's replicas.
@@ -102,11 +130,25 @@ def broker_registered(host: str, port: int, timeout: float = 1.0) -> bool:
             while len(reply) < 16 and (chunk := sock.recv(16 - len(reply))):
                 reply += chunk
     except OSError:
-        return False
+        return 0
     if len(reply) < 16:
-        return False
+        return 0
     correlation, _throttle, brokers = struct.unpack(">iii", reply[4:16])
-    return bool(correlation == 11 and brokers > 0)
+    return int(brokers) if correlation == 11 else 0
+
+
+def broker_registered(host: str, port: int, timeout: float = 1.0) -> bool:
+    """True when a Metadata request to host:port lists at least one live broker."""
+    return registered_brokers(host, port, timeout) > 0
+
+
+def replication_settings(size: int) -> dict[str, str]:
+    """Replication of new and internal topics: all nodes up to 3, a write quorum up to 2."""
+    factor, min_isr = str(min(size, 3)), str(min(size, 2))
+    internal = ("offsets.topic", "transaction.state.log", "share.coordinator.state.topic")
+    settings = {f"{name}.replication.factor": factor for name in internal}
+    settings |= {f"{name}.min.isr": min_isr for name in internal[1:]}
+    return {**settings, "default.replication.factor": factor, "min.insync.replicas": min_isr}
 
 
 def _cluster_id() -> str:
@@ -128,148 +170,266 @@ def _java() -> str:
     return found
 
 
-class ApacheKafkaBroker:
-    """Apache Kafka in KRaft combined mode (broker and controller in one JVM), data on disk.
+class KafkaNode:
+    """One JVM of a launcher (broker and controller): its ports, directory and process.
 
-    The log directory is a fresh temporary directory (under `base_dir` when given, else the
-    system's). The ports are chosen once, so a restart on the same log directory (`restart()`, or
-    `stop(keep_data=True)` then `start()`) comes back at the same bootstrap address.
+    The ports are chosen once, so a restart on the same directory comes back at the same
+    addresses.
     """
 
-    def __init__(
-        self,
-        lib_dir: str | Path | None = None,
-        host: str = "127.0.0.1",
-        base_dir: str | Path | None = None,
-    ) -> None:
-        self.lib_dir = find_kafka_lib(lib_dir)
+    def __init__(self, node_id: int, host: str, sasl: bool) -> None:
+        self.node_id = node_id
         self.host = host
-        self.base_dir = base_dir
         self.port = free_port(host)
         self.controller_port = free_port(host)
+        self.sasl_port = free_port(host) if sasl else None
         self.workdir: Path | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
 
     @property
-    def bootstrap(self) -> str:
+    def address(self) -> str:
         return f"{self.host}:{self.port}"
 
     @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    @property
     def log_path(self) -> Path | None:
-        """The broker's stdout and stderr (kafka.log in its work directory)."""
+        """The node's stdout and stderr (kafka.log in its directory)."""
         return self.workdir / "kafka.log" if self.workdir is not None else None
 
-    @property
-    def pid(self) -> int | None:
-        """Process id of the running broker, or None."""
-        return self._proc.pid if self._proc is not None else None
+    def listeners(self) -> dict[str, int]:
+        """Listener name -> port, the controller's included."""
+        ports = {PLAIN_LISTENER: self.port, CONTROLLER_LISTENER: self.controller_port}
+        if self.sasl_port is not None:
+            ports[SASL_LISTENER] = self.sasl_port
+        return ports
 
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
-    def _classpath(self) -> str:
-        return str(self.lib_dir / "*")
-
-    def _write_config(self, workdir: Path) -> Path:
-        settings = {
-            "process.roles": "broker,controller",
-            "node.id": "1",
-            "controller.quorum.voters": f"1@{self.host}:{self.controller_port}",
-            "listeners": (
-                f"PLAINTEXT://{self.host}:{self.port},CONTROLLER://{self.host}:{self.controller_port}"
-            ),
-            "advertised.listeners": f"PLAINTEXT://{self.host}:{self.port}",
-            "controller.listener.names": "CONTROLLER",
-            "inter.broker.listener.name": "PLAINTEXT",
-            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-            "log.dirs": str(workdir / "data"),
-            **BROKER_DEFAULTS,
-        }
-        path = workdir / "server.properties"
-        path.write_text("".join(f"{key}={value}\n" for key, value in settings.items()))
-        return path
-
-    def _format(self, workdir: Path) -> Path:
-        """Write server.properties and format the log directory with a fresh cluster id."""
-        config = self._write_config(workdir)
-        cmd = [_java(), "-cp", self._classpath(), "kafka.tools.StorageTool"]
-        cmd += ["format", "-t", _cluster_id(), "-c", str(config)]
-        done = subprocess.run(  # noqa: S603 - a JVM on the jars we were given, fixed arguments
-            cmd, capture_output=True, text=True, timeout=STARTUP_TIMEOUT_S, check=False
-        )
-        if done.returncode != 0:
-            raise BrokerUnavailableError(
-                f"formatting Kafka storage failed ({done.returncode}): "
-                f"{(done.stdout + done.stderr).strip()[-2000:]}"
+    def launch(self, cmd: list[str]) -> None:
+        """Start the JVM (`cmd` without the config path), appending its output to kafka.log."""
+        assert self.workdir is not None and self.log_path is not None  # noqa: S101 - formatted
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(  # noqa: S603 - a JVM on our jars, fixed arguments
+                [*cmd, str(self.workdir / "server.properties")],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
             )
-        return config
 
-    def start(self) -> str:
-        """Start the broker (formatting a new log directory first) and wait until it serves."""
-        if self.running:
-            return self.bootstrap
-        if self.workdir is None:
-            self.workdir = Path(tempfile.mkdtemp(prefix="newsstream-kafka-", dir=self.base_dir))
-            config = self._format(self.workdir)
-        else:
-            config = self.workdir / "server.properties"
-        cmd = [_java(), *JVM_OPTS]
-        if LOG4J_CONFIG.is_file():
-            cmd.append(f"-Dlog4j2.configurationFile={LOG4J_CONFIG}")
-        cmd += ["-cp", self._classpath(), "kafka.Kafka", str(config)]
-        with (self.workdir / "kafka.log").open("ab") as log:
-            self._proc = subprocess.Popen(  # noqa: S603 - a JVM on our jars, fixed arguments
-                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
-            )
-        try:
-            self._wait_ready(self._proc)
-        except BaseException:
-            self.stop(keep_data=True)
-            raise
-        return self.bootstrap
-
-    def _wait_ready(self, proc: subprocess.Popen[bytes]) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    def wait_ready(self, brokers: int, deadline: float) -> None:
+        """Block until the node serves and lists `brokers` live brokers, or raise."""
         while time.monotonic() < deadline:
-            if proc.poll() is not None:
+            if self.proc is None or self.proc.poll() is not None:
+                code = self.proc.returncode if self.proc is not None else None
                 raise BrokerUnavailableError(
-                    f"Apache Kafka exited with code {proc.returncode}:\n{self._log_tail()}"
+                    f"Kafka node {self.node_id} exited with code {code}:\n{self.log_tail()}"
                 )
-            if kafka_answers(self.host, self.port) and broker_registered(self.host, self.port):
+            if (
+                kafka_answers(self.host, self.port)
+                and registered_brokers(self.host, self.port) >= brokers
+            ):
                 return
             time.sleep(0.2)
         raise BrokerUnavailableError(
-            f"Apache Kafka did not serve on {self.bootstrap} within {STARTUP_TIMEOUT_S:.0f} s:\n"
-            f"{self._log_tail()}"
+            f"Kafka node {self.node_id} did not serve on {self.address} with {brokers} live "
+            f"broker(s) within {STARTUP_TIMEOUT_S:.0f} s:\n{self.log_tail()}"
         )
 
-    def _log_tail(self, size: int = 3000) -> str:
+    def log_tail(self, size: int = 3000) -> str:
         path = self.log_path
         if path is None or not path.is_file():
             return ""
         return path.read_text(errors="replace")[-size:]
 
-    def stop(self, keep_data: bool = False) -> None:
-        """Stop the broker (SIGTERM, then SIGKILL); remove its directory unless `keep_data`."""
-        proc, self._proc = self._proc, None
-        if proc is not None and proc.poll() is None:
+    def signal(self, sig: signal.Signals) -> None:
+        """Send `sig` to the node's process group (no-op when it is not running)."""
+        if self.proc is not None and self.proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+                os.killpg(self.proc.pid, sig)
+
+    def reap(self) -> None:
+        """Wait for the process to end, killing it after STOP_TIMEOUT_S; forget it."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        try:
+            proc.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+class ApacheKafkaCluster:
+    """`size` Apache Kafka nodes in KRaft combined mode on loopback, data on disk.
+
+    Topics get a replication factor of min(size, 3) and min.insync.replicas of min(size, 2),
+    the internal ones included. Everything lives in one fresh temporary directory (under
+    `base_dir` when given), a subdirectory per node. One node can be killed and started again
+    (`kill_node`, `start_node`); `stop(keep_data=True)` then `start()` restarts them all.
+    """
+
+    heap = CLUSTER_NODE_HEAP
+
+    def __init__(
+        self,
+        size: int = 3,
+        lib_dir: str | Path | None = None,
+        host: str = "127.0.0.1",
+        base_dir: str | Path | None = None,
+        sasl: bool = False,
+    ) -> None:
+        if size < 1:
+            raise ConfigError(f"a Kafka cluster needs at least one node, not {size}")
+        self.lib_dir = find_kafka_lib(lib_dir)
+        self.host = host
+        self.base_dir = base_dir
+        self.nodes = [KafkaNode(i + 1, host, sasl) for i in range(size)]
+        self.sasl_user = SaslUser.random() if sasl else None
+        self.workdir: Path | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def bootstrap(self) -> str:
+        """Every node's PLAINTEXT address, comma-separated."""
+        return ",".join(node.address for node in self.nodes)
+
+    @property
+    def sasl_bootstrap(self) -> str:
+        """Every node's SASL_PLAINTEXT address, comma-separated (launchers with `sasl=True`)."""
+        if self.sasl_user is None:
+            raise ConfigError("this Kafka launcher was created without sasl=True")
+        return ",".join(f"{node.host}:{node.sasl_port}" for node in self.nodes)
+
+    @property
+    def running(self) -> bool:
+        """True when every node's process is alive."""
+        return all(node.running for node in self.nodes)
+
+    def _properties(self, node: KafkaNode) -> dict[str, str]:
+        assert node.workdir is not None  # noqa: S101 - set by _format
+        ports = node.listeners()
+        protocols = {SASL_LISTENER: "SASL_PLAINTEXT"}
+        settings = {
+            "process.roles": "broker,controller",
+            "node.id": str(node.node_id),
+            "controller.quorum.voters": ",".join(
+                f"{n.node_id}@{n.host}:{n.controller_port}" for n in self.nodes
+            ),
+            "listeners": ",".join(f"{name}://{node.host}:{p}" for name, p in ports.items()),
+            "advertised.listeners": ",".join(
+                f"{name}://{node.host}:{p}" for name, p in ports.items() if name != "CONTROLLER"
+            ),
+            "controller.listener.names": CONTROLLER_LISTENER,
+            "inter.broker.listener.name": PLAIN_LISTENER,
+            "listener.security.protocol.map": ",".join(
+                f"{name}:{protocols.get(name, 'PLAINTEXT')}" for name in ports
+            ),
+            "log.dirs": str(node.workdir / "data"),
+            **BROKER_DEFAULTS,
+            **replication_settings(self.size),
+        }
+        return settings | self._sasl_properties()
+
+    def _sasl_properties(self) -> dict[str, str]:
+        """PLAIN users in the listener's JAAS config; SCRAM ones come from the metadata log."""
+        user = self.sasl_user
+        if user is None:
+            return {}
+        prefix = f"listener.name.{SASL_LISTENER.lower()}"
+        plain = "org.apache.kafka.common.security.plain.PlainLoginModule"
+        scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+        settings = {
+            "sasl.enabled.mechanisms": ",".join(SASL_MECHANISMS),
+            f"{prefix}.plain.sasl.jaas.config": (
+                f'{plain} required user_{user.username}="{user.password}";'
+            ),
+        }
+        for mechanism in SASL_MECHANISMS[1:]:
+            settings[f"{prefix}.{mechanism.lower()}.sasl.jaas.config"] = scram
+        return settings
+
+    def _format(self, workdir: Path) -> None:
+        """Write each node's server.properties and format its log directory (one cluster id)."""
+        cluster_id = _cluster_id()
+        scram: list[str] = []
+        if self.sasl_user is not None:
+            name, password = self.sasl_user.username, self.sasl_user.password
+            for mechanism in SASL_MECHANISMS[1:]:
+                scram += ["--add-scram", f"{mechanism}=[name={name},password={password}]"]
+        for node in self.nodes:
+            node.workdir = workdir / f"node-{node.node_id}"
+            node.workdir.mkdir()
+            config = node.workdir / "server.properties"
+            config.write_text("".join(f"{k}={v}\n" for k, v in self._properties(node).items()))
+            cmd = [_java(), "-cp", str(self.lib_dir / "*"), "kafka.tools.StorageTool", "format"]
+            cmd += ["-t", cluster_id, "-c", str(config), *scram]
+            done = subprocess.run(  # noqa: S603 - a JVM on the jars we were given, fixed arguments
+                cmd, capture_output=True, text=True, timeout=STARTUP_TIMEOUT_S, check=False
+            )
+            if done.returncode != 0:
+                output = (done.stdout + done.stderr).strip()[-2000:]
+                if self.sasl_user is not None:
+                    output = output.replace(self.sasl_user.password, "***")
+                raise BrokerUnavailableError(
+                    f"formatting Kafka storage failed ({done.returncode}): {output}"
+                )
+
+    def _command(self) -> list[str]:
+        cmd = [_java(), *JVM_OPTS, self.heap]
+        if LOG4J_CONFIG.is_file():
+            cmd.append(f"-Dlog4j2.configurationFile={LOG4J_CONFIG}")
+        return [*cmd, "-cp", str(self.lib_dir / "*"), "kafka.Kafka"]
+
+    def _launch(self, nodes: list[KafkaNode]) -> None:
+        """Start `nodes` together (a quorum needs a majority up) and wait until all serve."""
+        for node in nodes:
+            if not node.running:
+                node.launch(self._command())
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        try:
+            for node in nodes:
+                node.wait_ready(self.size, deadline)
+        except BaseException:
+            self.stop(keep_data=True)
+            raise
+
+    def start(self) -> str:
+        """Start every node (formatting new directories first) and wait until all serve."""
+        if self.running:
+            return self.bootstrap
+        if self.workdir is None:
+            self.workdir = Path(tempfile.mkdtemp(prefix="newsstream-kafka-", dir=self.base_dir))
+            self._format(self.workdir)
+        self._launch(self.nodes)
+        return self.bootstrap
+
+    def kill_node(self, index: int) -> None:
+        """Kill node `index` (0-based) with SIGKILL, as a crash would; its data stays."""
+        node = self.nodes[index]
+        node.signal(signal.SIGKILL)
+        node.reap()
+
+    def start_node(self, index: int) -> None:
+        """Start node `index` again on its directory and ports; wait until it serves."""
+        self._launch([self.nodes[index]])
+
+    def stop(self, keep_data: bool = False) -> None:
+        """Stop every node (SIGTERM, then SIGKILL); remove the directory unless `keep_data`."""
+        for node in self.nodes:
+            node.signal(signal.SIGTERM)
+        for node in self.nodes:
+            node.reap()
         if not keep_data and self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
-
-    def restart(self) -> str:
-        """Stop the broker and start it again on the same log directory and ports."""
-        self.stop(keep_data=True)
-        return self.start()
+            for node in self.nodes:
+                node.workdir = None
 
     def __enter__(self) -> Self:
         self.start()
@@ -282,3 +442,46 @@ class ApacheKafkaBroker:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class ApacheKafkaBroker(ApacheKafkaCluster):
+    """A single Apache Kafka node (replication factor 1), data on disk.
+
+    The ports are chosen once, so a restart on the same directory (`restart()`, or
+    `stop(keep_data=True)` then `start()`) comes back at the same bootstrap address.
+    """
+
+    heap = SINGLE_NODE_HEAP
+
+    def __init__(
+        self,
+        lib_dir: str | Path | None = None,
+        host: str = "127.0.0.1",
+        base_dir: str | Path | None = None,
+        sasl: bool = False,
+    ) -> None:
+        super().__init__(1, lib_dir, host, base_dir, sasl)
+
+    @property
+    def port(self) -> int:
+        return self.nodes[0].port
+
+    @property
+    def controller_port(self) -> int:
+        return self.nodes[0].controller_port
+
+    @property
+    def log_path(self) -> Path | None:
+        """The broker's stdout and stderr (kafka.log in its node directory)."""
+        return self.nodes[0].log_path
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the running broker, or None."""
+        proc = self.nodes[0].proc
+        return proc.pid if proc is not None else None
+
+    def restart(self) -> str:
+        """Stop the broker and start it again on the same log directory and ports."""
+        self.stop(keep_data=True)
+        return self.start()

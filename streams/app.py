@@ -1,13 +1,14 @@
 """The Faust app and its agents, thin adapters over the pure core.
 
     news.raw ─► enrich ─► <app>-stories ─► alert ─► news.enriched, news.alerts
-                 │                           └─► <app>-spike-keys ─► spikes ─► news.alerts
                  └─► news.deadletter
 
 - `enrich` (scales with the partitions of news.raw): core enrichment; bad input is dead-lettered.
-- `alert`: near-duplicate stories (table `dedup`), `duplicate_of`, subscriber rules; it reads
-  one partition so that duplicates from any source meet. It publishes news.enriched.
-- `spikes` (partitioned by entity or country): tumbling-window counts (table `spikes`).
+- `alert`: near-duplicate stories (table `dedup`), `duplicate_of`, subscriber rules, and spike
+  counts per entity and country (table `spikes`). It reads one partition, so that duplicates
+  and mentions from any source meet in one place. It publishes news.enriched.
+
+Both batch their outputs (see Batch) and acknowledge their inputs once the outputs are stored.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import logging
 import ssl
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,40 +29,27 @@ from streams.core.alerting import escalation_alert, spike_alert
 from streams.core.dedup import DedupParams, Seen, decide, expired
 from streams.core.pipeline import MessageContext, dead_letter, enrich
 from streams.core.rules import Rule, matching_rules
-from streams.core.spikes import SpikeParams, SpikeState, observe
+from streams.core.spikes import SpikeParams, SpikeState, observe, spike_keys
 from streams.errors import InvalidSchemaError
 from streams.metrics import DEAD_LETTERS, MESSAGES_IN, PROCESSING_SECONDS
 from streams.models import LEVELS, Alert, DeadLetter, EnrichedArticle
-from streams.publish import FaustPublisher, Publisher
+from streams.publish import FaustPublisher, Publisher, Record
 from streams.settings import Settings, configured_rules
 from streams.topics import DEDUP_TABLE, SPIKES_TABLE
 
-__all__ = ["NewsApp", "create_app", "to_json", "spike_keys"]
+__all__ = ["NewsApp", "create_app", "to_json"]
 
 log = logging.getLogger("streams.agents")
 
-#: Entities per flagged article that count towards spikes (most mentioned first).
-MAX_SPIKE_ENTITIES = 10
 #: Expired dedup entries are swept every this many articles.
 DEDUP_SWEEP_EVERY = 500
+#: Agents publish the outputs of up to this many inputs together (one broker round trip).
+BATCH_MAX = 50
 
 
 def to_json(model: EnrichedArticle | DeadLetter | Alert) -> bytes:
     """Serialise a message model as UTF-8 JSON, with its `schema` field."""
     return orjson.dumps(model.model_dump(mode="json", by_alias=True))
-
-
-def spike_keys(article: EnrichedArticle) -> list[tuple[str, str]]:
-    """(key, display name) of the entities and countries a flagged article counts towards."""
-    named = sorted(
-        (e for e in article.entities if e.type in ("PERSON", "ORG", "LOC")),
-        key=lambda e: (-e.count, e.start),
-    )[:MAX_SPIKE_ENTITIES]
-    keys = {f"entity:{e.canonical}": e.canonical for e in named}
-    for entity in article.entities:
-        if entity.geo and entity.geo.country:
-            keys[f"country:{entity.geo.country}"] = entity.geo.country
-    return list(keys.items())
 
 
 def _epoch(stamp: str) -> float:
@@ -75,7 +63,6 @@ class NewsApp:
     app: faust.App
     enrich_agent: Any
     alert_agent: Any
-    spike_agent: Any
     dedup_table: Any
     spike_table: Any
     publisher: Publisher
@@ -129,6 +116,45 @@ def _context(event: Any) -> MessageContext:
     )
 
 
+class Batch:
+    """Input events whose outputs are published together; the inputs are acknowledged after.
+
+    A batch is due when it is full or no further input is waiting, so under load a worker
+    pays one broker round trip per batch, and when idle it adds no delay. Acknowledging only
+    after the outputs are stored keeps delivery at-least-once.
+    """
+
+    def __init__(self, stream: Any, publisher: Publisher, agent: str) -> None:
+        self.stream = stream.noack()
+        self._publisher = publisher
+        self._agent = agent
+        self._events: list[Any] = []
+        self._records: list[Record] = []
+        self._started = 0.0
+
+    def add(self, event: Any, records: list[Record]) -> None:
+        """Take one input event and its outputs."""
+        if not self._events:
+            self._started = time.perf_counter()
+        self._events.append(event)
+        self._records.extend(records)
+
+    def due(self) -> bool:
+        """True when the batch is full or nothing else is waiting."""
+        return len(self._events) >= BATCH_MAX or self.stream.channel.empty()
+
+    async def flush(self) -> None:
+        """Publish the outputs, wait for the broker, then acknowledge the inputs."""
+        await self._publisher.publish_many(self._records)
+        for event in self._events:
+            await self.stream.ack(event)
+        elapsed = time.perf_counter() - self._started
+        for _ in self._events:
+            PROCESSING_SECONDS.labels(agent=self._agent).observe(elapsed)
+        self._events.clear()
+        self._records.clear()
+
+
 def _value(event: Any) -> bytes:
     return event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
 
@@ -158,10 +184,10 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
         )
 
     dedup_table = app.Table(DEDUP_TABLE, partitions=1)
-    spike_table = app.Table(SPIKES_TABLE, partitions=settings.partitions)
+    spike_table = app.Table(SPIKES_TABLE, partitions=1)
     seen: dict[str, Seen] = {}  # read-through copy of dedup_table, rebuilt when they differ
 
-    async def send_dead_letter(letter: DeadLetter, key: bytes | None) -> None:
+    def dead_letter_record(letter: DeadLetter, key: bytes | None) -> Record:
         DEAD_LETTERS.labels(error_type=letter.error.type).inc()
         log.warning(
             "dead-lettered %s: %s",
@@ -169,20 +195,35 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
             letter.error.message,
             extra={"topic": letter.topic, "partition": letter.partition, "offset": letter.offset},
         )
-        await out.publish(settings.topic_deadletter, key, to_json(letter))
+        return (settings.topic_deadletter, key, to_json(letter))
+
+    def alert_records(alert: Alert, matched: list[Rule], article_id: str | None) -> list[Record]:
+        key = alert.alert_id.encode("utf-8")
+        payload = to_json(alert)
+        log.info(
+            "alert %s %s %s: %s",
+            alert.kind,
+            alert.level,
+            alert.alert_id,
+            alert.title,
+            extra={"alert_id": alert.alert_id, "article_id": article_id},
+        )
+        topics = [settings.topic_alerts, *dict.fromkeys(r.topic for r in matched if r.topic)]
+        return [(topic, key, payload) for topic in topics]
 
     @app.agent(raw_topic(settings.topic_raw), name="enrich")
     async def enrich_agent(stream: Any) -> AsyncIterator[EnrichedArticle | DeadLetter]:
-        async for event in stream.events():
-            started = time.perf_counter()
+        batch = Batch(stream, out, "enrich")
+        results: list[EnrichedArticle | DeadLetter] = []
+        async for event in batch.stream.events():
             ctx = _context(event)
             MESSAGES_IN.labels(agent="enrich", topic=ctx.topic).inc()
             result = enrich(_value(event), ctx, options)
             if isinstance(result, DeadLetter):
-                await send_dead_letter(result, ctx.key)
+                batch.add(event, [dead_letter_record(result, ctx.key)])
             else:
                 key = result.article_id.encode("utf-8")
-                await out.publish(settings.stories_topic, key, to_json(result))
+                batch.add(event, [(settings.stories_topic, key, to_json(result))])
                 log.debug(
                     "enriched %s (%s)",
                     result.article_id,
@@ -194,8 +235,12 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
                         "article_id": result.article_id,
                     },
                 )
-            PROCESSING_SECONDS.labels(agent="enrich").observe(time.perf_counter() - started)
-            yield result
+            results.append(result)
+            if batch.due():
+                await batch.flush()
+                for item in results:
+                    yield item
+                results.clear()
 
     def story_state() -> dict[str, Seen]:
         if len(seen) != len(dedup_table):
@@ -207,26 +252,54 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
         seen[article_id] = item
         dedup_table[article_id] = item.to_dict()
 
-    async def publish_alert(alert: Alert, matched: list[Rule], article_id: str | None) -> None:
-        key = alert.alert_id.encode("utf-8")
-        payload = to_json(alert)
-        await out.publish(settings.topic_alerts, key, payload)
-        for topic in dict.fromkeys(r.topic for r in matched if r.topic):
-            await out.publish(topic, key, payload)
-        log.info(
-            "alert %s %s %s: %s",
-            alert.kind,
-            alert.level,
-            alert.alert_id,
-            alert.title,
-            extra={"alert_id": alert.alert_id, "article_id": article_id},
+    def stories(article: EnrichedArticle, matched: list[Rule]) -> tuple[EnrichedArticle, bool]:
+        """Place the article in its story (state stored at once); whether it alerts."""
+        now = _epoch(article.received_at)
+        level = LEVELS.index(article.escalation.level)
+        fingerprint = int(article.fingerprint, 16)
+        state = story_state()
+        decision = decide(article.article_id, fingerprint, level, bool(matched), state, dedup, now)
+        previous = state.get(article.article_id)
+        remember(
+            article.article_id,
+            Seen(
+                fingerprint,
+                previous.seen_at if previous else now,
+                decision.root,
+                previous.alerted if previous else -1,
+                level if decision.alert else (previous.triggered if previous else -1),
+            ),
         )
+        if decision.alert and decision.root != article.article_id:
+            root = state[decision.root]
+            remember(decision.root, replace(root, alerted=max(root.alerted, level)))
+        elif decision.alert:
+            remember(article.article_id, replace(state[article.article_id], alerted=level))
+        return article.model_copy(update={"duplicate_of": decision.duplicate_of}), decision.alert
+
+    def spike_alerts(article: EnrichedArticle) -> list[Alert]:
+        """Count a flagged new story towards its entities and countries; the spikes it fires."""
+        if not article.escalation.flag or article.duplicate_of is not None:
+            return []
+        now = _epoch(article.received_at)
+        fired = []
+        for key, name in spike_keys(article):
+            stored = spike_table.get(key)
+            previous = SpikeState.from_dict(stored) if stored else None
+            state, fires = observe(previous, now, spikes, article.article_id)
+            if state != previous:
+                spike_table[key] = state.to_dict()
+            if fires:
+                categories = article.escalation.categories
+                fired.append(spike_alert(key, name, state, spikes, categories, datetime.now(UTC)))
+        return fired
 
     @app.agent(raw_topic(settings.stories_topic, partitions=1), name="alert")
     async def alert_agent(stream: Any) -> AsyncIterator[Alert | DeadLetter | None]:
+        batch = Batch(stream, out, "alert")
+        outcomes: list[Alert | DeadLetter | None] = []
         processed = 0
-        async for event in stream.events():
-            started = time.perf_counter()
+        async for event in batch.stream.events():
             ctx = _context(event)
             MESSAGES_IN.labels(agent="alert", topic=ctx.topic).inc()
             value = _value(event)
@@ -235,76 +308,30 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
             except ValidationError as exc:
                 error = InvalidSchemaError(f"not an EnrichedArticle: {exc.error_count()} errors")
                 letter = dead_letter(value, ctx, error)
-                await send_dead_letter(letter, ctx.key)
-                yield letter
-                continue
-            now = _epoch(article.received_at)
-            level = LEVELS.index(article.escalation.level)
-            matched = matching_rules(article, rules)
-            state = story_state()
-            decision = decide(
-                article.article_id,
-                int(article.fingerprint, 16),
-                level,
-                bool(matched),
-                state,
-                dedup,
-                now,
-            )
-            article = article.model_copy(update={"duplicate_of": decision.duplicate_of})
-            await out.publish(
-                settings.topic_enriched, article.article_id.encode("utf-8"), to_json(article)
-            )
-            alert = None
-            if decision.alert:
-                alert = escalation_alert(article, matched, datetime.now(UTC))
-                await publish_alert(alert, matched, article.article_id)
-            if article.escalation.flag:
-                for key, name in spike_keys(article):
-                    body = {"name": name, "t": now, "categories": article.escalation.categories}
-                    await out.publish(settings.spike_keys_topic, key.encode(), orjson.dumps(body))
-            previous = state.get(article.article_id)
-            remember(
-                article.article_id,
-                Seen(
-                    int(article.fingerprint, 16),
-                    previous.seen_at if previous else now,
-                    decision.root,
-                    previous.alerted if previous else -1,
-                ),
-            )
-            if alert is not None:
-                root = state[decision.root]
-                remember(decision.root, Seen(root.fingerprint, root.seen_at, root.root, level))
+                batch.add(event, [dead_letter_record(letter, ctx.key)])
+                outcomes.append(letter)
+            else:
+                matched = matching_rules(article, rules)
+                article, alerts = stories(article, matched)
+                records: list[Record] = [
+                    (settings.topic_enriched, article.article_id.encode("utf-8"), to_json(article))
+                ]
+                alert = escalation_alert(article, matched, datetime.now(UTC)) if alerts else None
+                if alert is not None:
+                    records += alert_records(alert, matched, article.article_id)
+                for spike in spike_alerts(article):
+                    records += alert_records(spike, [], None)
+                batch.add(event, records)
+                outcomes.append(alert)
             processed += 1
             if processed % DEDUP_SWEEP_EVERY == 0:
-                for old in expired(state, dedup, now):
+                for old in expired(story_state(), dedup, time.time()):
                     del dedup_table[old]
                     seen.pop(old, None)
-            PROCESSING_SECONDS.labels(agent="alert").observe(time.perf_counter() - started)
-            yield alert
+            if batch.due():
+                await batch.flush()
+                for outcome in outcomes:
+                    yield outcome
+                outcomes.clear()
 
-    @app.agent(raw_topic(settings.spike_keys_topic), name="spikes")
-    async def spike_agent(stream: Any) -> AsyncIterator[Alert | None]:
-        async for event in stream.events():
-            started = time.perf_counter()
-            MESSAGES_IN.labels(agent="spikes", topic=event.message.topic).inc()
-            key = (event.key or b"").decode("utf-8", "replace")
-            body = orjson.loads(_value(event))
-            stored = spike_table.get(key)
-            state, fires = observe(
-                SpikeState.from_dict(stored) if stored else None, float(body["t"]), spikes
-            )
-            alert = None
-            if fires:
-                alert = spike_alert(
-                    key, body["name"], state, spikes, body["categories"], datetime.now(UTC)
-                )
-                await publish_alert(alert, [], None)
-            spike_table[key] = state.to_dict()
-            PROCESSING_SECONDS.labels(agent="spikes").observe(time.perf_counter() - started)
-            yield alert
-
-    return NewsApp(
-        app, enrich_agent, alert_agent, spike_agent, dedup_table, spike_table, out, settings, rules
-    )
+    return NewsApp(app, enrich_agent, alert_agent, dedup_table, spike_table, out, settings, rules)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import resource
 import statistics
+import tempfile
 import time
-from typing import Any
+import uuid
+from pathlib import Path
+from typing import Any, Literal
 
 import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from streams.client import iter_file_messages, sample_feed_path
+from streams.broker import EmbeddedBroker
+from streams.client import RawRecord, iter_file_messages, produce_records, sample_feed_path
 from streams.core.pipeline import enrich
+from streams.demo import worker_process
+from streams.kafka import client_kwargs, producer_kwargs
+from streams.settings import Settings
+from streams.topics import ensure_topics
 
-__all__ = ["bench_articles", "bench_core", "format_table"]
+__all__ = ["bench_articles", "bench_core", "bench_stream", "format_table"]
 
 #: Articles enriched before timing starts, so lazily loaded resources are not counted.
 WARMUP_ARTICLES = 20
@@ -73,3 +83,173 @@ def format_table(result: dict[str, Any]) -> str:
     """The benchmark result as a two-column table."""
     width = max(len(k) for k in result)
     return "\n".join(f"{k:<{width}}  {v}" for k, v in result.items())
+
+
+# --- the stream: a worker process on a broker --------------------------------------------------
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else 0.0
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """Peak resident memory of a live process (Linux VmHWM), in MB."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+async def _pipe_rate(settings: Settings, source: str, target: str, count: int) -> float:
+    """Messages/s of a bare aiokafka consume -> produce loop over the same input (the floor)."""
+    consumer = AIOKafkaConsumer(
+        source, **client_kwargs(settings), group_id=None, auto_offset_reset="earliest"
+    )
+    producer = AIOKafkaProducer(**producer_kwargs(settings))
+    await consumer.start()
+    await producer.start()
+    copied = 0
+    started = time.perf_counter()
+    try:
+        while copied < count:
+            batches = await consumer.getmany(timeout_ms=1000, max_records=500)
+            records = [r for rs in batches.values() for r in rs]
+            acks = [await producer.send(target, r.value, key=r.key) for r in records]
+            await asyncio.gather(*acks)
+            copied += len(records)
+    finally:
+        elapsed = time.perf_counter() - started
+        await consumer.stop()
+        await producer.stop()
+    return copied / elapsed
+
+
+async def _collect(
+    settings: Settings, expected: set[str], timeout: float
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Read outputs until every expected id is out: broker time of its article and alert."""
+    consumer = AIOKafkaConsumer(
+        settings.topic_enriched,
+        settings.topic_alerts,
+        **client_kwargs(settings),
+        group_id=None,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    enriched: dict[str, float] = {}
+    alerted: dict[str, float] = {}
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    try:
+        while not expected <= enriched.keys() and loop.time() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            for tp, records in batches.items():
+                for record in records:
+                    value = orjson.loads(record.value or b"{}")
+                    target = alerted if tp.topic == settings.topic_alerts else enriched
+                    if value.get("article_id"):
+                        target.setdefault(value["article_id"], record.timestamp / 1000)
+    finally:
+        await consumer.stop()
+    return enriched, alerted
+
+
+async def _paced(settings: Settings, articles: list[bytes], rate: float) -> dict[str, float]:
+    """Send articles one by one at `rate`/s; the time each was acknowledged, by id."""
+    producer = AIOKafkaProducer(**producer_kwargs(settings))
+    await producer.start()
+    sent: dict[str, float] = {}
+    try:
+        for i, payload in enumerate(articles):
+            ident = f"paced-{i}"
+            value = orjson.dumps({**orjson.loads(payload), "id": ident})
+            started = time.time()
+            await producer.send_and_wait(settings.topic_raw, value, key=ident.encode())
+            sent[ident] = started
+            await asyncio.sleep(max(0.0, 1 / rate - (time.time() - started)))
+    finally:
+        await producer.stop()
+    return sent
+
+
+def bench_stream(
+    count: int, partitions: int = 4, size: int = 3000, broker: str | None = None
+) -> dict[str, Any]:
+    """The whole pipeline on one worker process, on the embedded broker or `broker`.
+
+    A burst of `count` articles gives the throughput; then articles sent one at a time at
+    half that rate give the ingest -> news.enriched and ingest -> news.alerts latencies; a bare
+    aiokafka consume -> produce loop (batched) over the same input gives the floor to compare
+    with. Near-duplicate suppression is off, so that every escalating article alerts.
+    """
+    if broker is not None:
+        return _bench_stream(broker, "kafka", count, partitions, size)
+    with EmbeddedBroker() as embedded:
+        return _bench_stream(embedded.bootstrap, "embedded", count, partitions, size)
+
+
+def _bench_stream(
+    broker: str, kind: Literal["kafka", "embedded"], count: int, partitions: int, size: int
+) -> dict[str, Any]:
+    articles = bench_articles(count, size)
+    run = uuid.uuid4().hex[:8]
+    with tempfile.TemporaryDirectory() as workdir:
+        settings = Settings(
+            broker=broker,
+            broker_kind=kind,
+            app_id=f"newsstream-bench-{run}",
+            topic_raw=f"bench-{run}.raw",
+            topic_enriched=f"bench-{run}.enriched",
+            topic_alerts=f"bench-{run}.alerts",
+            topic_deadletter=f"bench-{run}.deadletter",
+            partitions=partitions,
+            metrics_port=0,
+        )
+        asyncio.run(ensure_topics(settings))
+        env = {
+            "NEWSSTREAM_BROKER_KIND": kind,
+            "NEWSSTREAM_APP_ID": settings.app_id,
+            "NEWSSTREAM_TOPIC_RAW": settings.topic_raw,
+            "NEWSSTREAM_TOPIC_ENRICHED": settings.topic_enriched,
+            "NEWSSTREAM_TOPIC_ALERTS": settings.topic_alerts,
+            "NEWSSTREAM_TOPIC_DEADLETTER": settings.topic_deadletter,
+            "NEWSSTREAM_PARTITIONS": str(partitions),
+            "NEWSSTREAM_DATA_DIR": workdir,
+            "NEWSSTREAM_DEDUP_WINDOW_S": "0.001",
+        }
+        log = Path(workdir) / "worker.log"
+        with worker_process(broker, log_path=log, extra_env=env) as worker:
+            warm = orjson.dumps({"id": "warm-up", "body": "Troops moved to the border."})
+            asyncio.run(produce_records(settings, [RawRecord(b"warm-up", warm)]))
+            asyncio.run(_collect(settings, {"warm-up"}, timeout=120))
+            started = time.time()
+            asyncio.run(produce_records(settings, [RawRecord(None, a) for a in articles]))
+            ids = {orjson.loads(a)["id"] for a in articles}
+            enriched, _ = asyncio.run(_collect(settings, ids | {"warm-up"}, timeout=1800))
+            burst = max((enriched[i] for i in ids if i in enriched), default=started) - started
+            rate = len(ids & enriched.keys()) / burst if burst > 0 else 0.0
+            paced_count = min(200, count)
+            sent = asyncio.run(_paced(settings, articles[:paced_count], max(1.0, rate / 2)))
+            out, alerts = asyncio.run(_collect(settings, set(sent) | ids, timeout=600))
+            peak = _peak_rss_mb(worker.pid)
+        to_enriched = [out[i] - sent[i] for i in sent if i in out]
+        to_alert = [alerts[i] - sent[i] for i in sent if i in alerts]
+        pipe = asyncio.run(_pipe_rate(settings, settings.topic_raw, f"bench-{run}.pipe", count))
+    return {
+        "broker": kind,
+        "articles": count,
+        "articles_per_s": round(rate, 1),
+        "paced_articles": len(to_enriched),
+        "p50_to_enriched_s": round(_percentile(to_enriched, 0.5), 3),
+        "p99_to_enriched_s": round(_percentile(to_enriched, 0.99), 3),
+        "p50_to_alert_s": round(_percentile(to_alert, 0.5), 3),
+        "p99_to_alert_s": round(_percentile(to_alert, 0.99), 3),
+        "raw_pipe_msgs_per_s": round(pipe, 1),
+        "ratio_to_raw_pipe": round(rate / pipe, 3) if pipe else None,
+        "worker_peak_rss_mb": peak,
+    }

@@ -228,9 +228,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from streams.bench import bench_core, format_table
+    from streams.bench import bench_core, bench_stream, format_table
 
-    result = bench_core(args.articles, size=args.size)
+    if args.stream:
+        broker = _settings().bootstrap_servers if args.broker else None
+        result = bench_stream(args.articles, args.partitions, args.size, broker)
+    else:
+        result = bench_core(args.articles, size=args.size)
     print(orjson.dumps(result).decode() if args.json else format_table(result))
     return 0
 
@@ -351,11 +355,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         sub,
         "bench",
-        "measure the enrichment core: articles/s, latency, memory",
-        "newsstream bench --core --articles 2000",
+        "measure throughput, latency and memory of the core or the stream",
+        "newsstream bench --core --articles 2000\n  newsstream bench --stream --articles 5000",
         cmd_bench,
     )
     p.add_argument("--core", action="store_true", help="the pure core, no broker (the default)")
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="the whole pipeline: a worker process on the embedded broker, vs a raw pipe",
+    )
+    p.add_argument("--partitions", type=int, default=4, help="with --stream")
+    p.add_argument(
+        "--broker",
+        action="store_true",
+        help="with --stream: use NEWSSTREAM_BROKER instead of an embedded broker",
+    )
     p.add_argument("--articles", type=int, default=2000)
     p.add_argument("--size", type=int, default=3000, help="bytes of text per article")
     p.add_argument("--json", action="store_true")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import faust
@@ -14,16 +15,22 @@ __all__ = ["Publisher", "FaustPublisher", "MemoryPublisher"]
 
 log = logging.getLogger(__name__)
 
-#: Attempts to publish one output before the agent gives up on it (and crashes loudly).
-PUBLISH_ATTEMPTS = 5
-#: First back-off between attempts, doubled each time.
+#: First back-off between attempts to publish one output, doubled each time up to the cap.
 PUBLISH_BACKOFF_S = 0.5
+#: Longest back-off: a broker that comes back is used again within this many seconds.
+PUBLISH_BACKOFF_MAX_S = 5.0
+
+
+#: One output: (topic, key, value).
+Record = tuple[str, bytes | None, bytes]
 
 
 class Publisher(Protocol):
-    """Sends one record and returns once the broker has acknowledged it."""
+    """Sends records and returns once the broker has acknowledged them."""
 
     async def publish(self, topic: str, key: bytes | None, value: bytes) -> None: ...
+
+    async def publish_many(self, records: Sequence[Record]) -> None: ...
 
 
 class FaustPublisher:
@@ -45,27 +52,49 @@ class FaustPublisher:
         return self._topics[name]
 
     async def publish(self, topic: str, key: bytes | None, value: bytes) -> None:
-        """Send and wait for the acknowledgement, retrying with back-off."""
+        """Send one record and wait for its acknowledgement (see publish_many)."""
+        await self.publish_many([(topic, key, value)])
+
+    async def publish_many(self, records: Sequence[Record]) -> None:
+        """Send records together and wait until the broker has stored every one.
+
+        What failed is sent again, with back-off, until it is stored. The agent does not take
+        its next messages meanwhile, so no offset is committed past an output that was not
+        stored: a broker outage pauses the worker instead of losing data.
+        """
+        pending = list(records)
         delay = PUBLISH_BACKOFF_S
-        for attempt in range(1, PUBLISH_ATTEMPTS + 1):
-            try:
-                pending = await self._topic(topic).send(key=key, value=value)
-                await pending
-            except Exception as exc:
-                if attempt == PUBLISH_ATTEMPTS:
-                    raise
+        attempt = 1
+        while pending:
+            sends = [self._topic(t).send(key=k, value=v) for t, k, v in pending]
+            outcomes = await asyncio.gather(*sends, return_exceptions=True)
+            acks = [o for o in outcomes if not isinstance(o, BaseException)]
+            results = await asyncio.gather(*acks, return_exceptions=True)
+            failed: list[Record] = []
+            acked = iter(results)
+            for record, outcome in zip(pending, outcomes, strict=True):
+                result = outcome if isinstance(outcome, BaseException) else next(acked)
+                if isinstance(result, asyncio.CancelledError):
+                    raise result
+                if isinstance(result, BaseException):
+                    failed.append(record)
+                    error = result
+                else:
+                    MESSAGES_OUT.labels(topic=record[0]).inc()
+            if failed:
                 log.warning(
-                    "publish to %s failed (attempt %d): %s",
-                    topic,
+                    "publishing %d of %d records failed (attempt %d), retrying in %.1f s: %s",
+                    len(failed),
+                    len(pending),
                     attempt,
-                    exc,
-                    extra={"topic": topic},
+                    delay,
+                    error,
+                    extra={"topic": failed[0][0]},
                 )
                 await asyncio.sleep(delay)
-                delay *= 2
-            else:
-                MESSAGES_OUT.labels(topic=topic).inc()
-                return
+                delay = min(delay * 2, PUBLISH_BACKOFF_MAX_S)
+                attempt += 1
+            pending = failed
 
 
 class MemoryPublisher:
@@ -77,6 +106,10 @@ class MemoryPublisher:
     async def publish(self, topic: str, key: bytes | None, value: bytes) -> None:
         """Record the output."""
         self.records.append((topic, key, value))
+
+    async def publish_many(self, records: Sequence[Record]) -> None:
+        """Record the outputs, in order."""
+        self.records.extend(records)
 
     def on(self, topic: str) -> list[tuple[bytes | None, bytes]]:
         """The (key, value) pairs published to one topic, in order."""

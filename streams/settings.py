@@ -96,13 +96,8 @@ class Settings(BaseSettings):
 
     @property
     def stories_topic(self) -> str:
-        """Internal single-partition topic the alert stage reads (near-duplicates need one view)."""
+        """Internal single-partition topic the alert stage reads: duplicates need one view."""
         return f"{self.app_id}-stories"
-
-    @property
-    def spike_keys_topic(self) -> str:
-        """Internal topic of (entity or country, time) events, keyed so each key has one home."""
-        return f"{self.app_id}-spike-keys"
 
     def changelog_topic(self, table: str) -> str:
         """Name of the changelog topic Faust gives a table."""

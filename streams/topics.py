@@ -67,8 +67,7 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     specs += [
         TopicSpec(settings.stories_topic, 1, internal=True),
         TopicSpec(settings.changelog_topic(DEDUP_TABLE), 1, compact=True, internal=True),
-        TopicSpec(settings.spike_keys_topic, n, internal=True),
-        TopicSpec(settings.changelog_topic(SPIKES_TABLE), n, compact=True, internal=True),
+        TopicSpec(settings.changelog_topic(SPIKES_TABLE), 1, compact=True, internal=True),
     ]
     return specs
 

@@ -31,6 +31,7 @@ class Seen:
     seen_at: float  # event time, epoch seconds
     root: str  # article id of the story's first article
     alerted: int = -1  # highest level index the story has alerted at (-1: never)
+    triggered: int = -1  # level index this article itself alerted at (-1: it did not)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able form, for the table."""
@@ -44,6 +45,7 @@ class Seen:
             seen_at=float(data["seen_at"]),
             root=str(data["root"]),
             alerted=int(data.get("alerted", -1)),
+            triggered=int(data.get("triggered", -1)),
         )
 
 
@@ -80,14 +82,20 @@ def decide(
 ) -> StoryDecision:
     """Place an article in a story and say whether it alerts (pure: the caller stores).
 
-    A replayed article (its id already in the state) keeps the story it had the first time.
+    A replayed article (its id already in the state) keeps the story it had the first time,
+    and raises again the alert it raised then (same alert id): the state may have been stored
+    before a crash that lost the alert, and a duplicate alert is harmless where a lost one
+    is not.
     """
     known = state.get(article_id)
     if known is not None:
-        root = known.root
-    else:
-        match = _nearest(fingerprint, state.items(), params, now)
-        root = match[1].root if match else article_id
+        return StoryDecision(
+            root=known.root,
+            duplicate_of=known.root if known.root != article_id else None,
+            alert=alertable and known.triggered == level,
+        )
+    match = _nearest(fingerprint, state.items(), params, now)
+    root = match[1].root if match else article_id
     story = state.get(root)
     story_alerted = story.alerted if story is not None else -1
     return StoryDecision(

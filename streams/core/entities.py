@@ -96,13 +96,17 @@ def _group(mentions: list[Mention]) -> list[_Group]:
     order = sorted(
         mentions,
         key=lambda m: (
-            len(words_of[id(m)]) < 2, not m.from_gazetteer, -len(words_of[id(m)]), m.start
+            len(words_of[id(m)]) < 2,
+            not m.from_gazetteer,
+            -len(words_of[id(m)]),
+            m.start,
         ),
     )
     for m in order:
         words = words_of[id(m)]
-        key = _norm(m.canonical or m.text)
-        g = by_key.get(key) or by_key.get(_norm(m.text))
+        text_key = _norm(m.text)
+        key = _norm(m.canonical) if m.canonical else text_key
+        g = by_key.get(key) or by_key.get(text_key)
         if g is None and not m.from_gazetteer and len(words) <= 2:
             g = _find_long(m, words, index)
         if g is None and m.from_gazetteer and m.type == "LOC" and len(words) == 1:
@@ -117,7 +121,7 @@ def _group(mentions: list[Mention]) -> list[_Group]:
             g.type = m.type
         g.mentions.append(m)
         by_key.setdefault(key, g)
-        by_key.setdefault(_norm(m.text), g)
+        by_key.setdefault(text_key, g)
     return groups
 
 

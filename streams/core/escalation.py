@@ -91,8 +91,13 @@ class _Hit:
 def _match_at(tokens: Tokens, index: int, pattern: Pattern) -> int | None:
     """Index of the last word when `pattern` matches from word `index`, else None."""
     words = tokens.words
+    later = pattern.slots[1:]
+    wordset = tokens.wordset
+    for slot in later:  # a slot no word of the sentence fills: no match (the common case)
+        if slot.isdisjoint(wordset):
+            return None
     position = index
-    for gap, slot in zip(pattern.gaps, pattern.slots[1:], strict=True):
+    for gap, slot in zip(pattern.gaps, later, strict=True):
         limit = min(position + gap + 2, len(words))
         found = None
         for candidate in range(position + 1, limit):
@@ -130,8 +135,9 @@ def _factors(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> dict[s
     factors: dict[str, float] = {}
     words, wordset = tokens.words, tokens.wordset
     joined = " ".join(words)
+    in_story = {id(s) for s in story}
     for context in lex.contexts:
-        if any(context is s for s in story):
+        if id(context) in in_story:
             if context.unless.found_in(words, wordset):
                 continue
         elif not context.active(words, wordset, joined):

@@ -268,8 +268,22 @@ def _add_subdivisions(table: dict[str, GazEntry]) -> None:
     import pycountry
 
     generic = stopwords() | {
-        "central", "capital", "coast", "islands", "lakes", "upper", "lower", "north", "south",
-        "east", "west", "northern", "southern", "eastern", "western", "greater",
+        "central",
+        "capital",
+        "coast",
+        "islands",
+        "lakes",
+        "upper",
+        "lower",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "greater",
     }
     for sub in pycountry.subdivisions:
         if sub.type not in _SUBDIVISION_TYPES or "," in sub.name or "(" in sub.name:

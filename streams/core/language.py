@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import islice
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -70,7 +71,8 @@ def detect_language(text: str) -> str | None:
     if not text:
         return None
     sample = _NOT_PROSE.sub(" ", _sample(text))
-    if len(_LETTER.findall(sample)) < MIN_LETTERS:
+    # count letters only up to MIN_LETTERS: enough to know the sample is not too short
+    if sum(1 for _ in islice(_LETTER.finditer(sample), MIN_LETTERS)) < MIN_LETTERS:
         return None
     best = language_confidences(sample, top=1)
     if not best:

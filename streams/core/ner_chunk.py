@@ -231,7 +231,7 @@ def _classify_run(text: str, run: list[_Tok], after_title: bool) -> Mention | No
         m.type = "ORG"
     elif len(words) >= 2 and (head in c.loc_heads or words[0] in c.loc_heads):
         m.type = "LOC"
-    elif any(ch.isdigit() for w in words for ch in w) or words[0][0].islower():
+    elif any(map(str.isdigit, "".join(words))) or words[0][0].islower():
         m.type = "MISC"
     elif after_title or _title_before(text, run[0].start):
         m.type = "PERSON" if len(words) <= 4 else None
@@ -239,11 +239,7 @@ def _classify_run(text: str, run: list[_Tok], after_title: bool) -> Mention | No
         m.type = "PERSON"
     elif len(words) == 1 and _ACRONYM.match(words[0]):
         m.type = "ORG"
-    elif (
-        len(words) == 1
-        and _CAMEL.match(words[0])
-        and not words[0].startswith(_SURNAME_PREFIX)
-    ):
+    elif len(words) == 1 and _CAMEL.match(words[0]) and not words[0].startswith(_SURNAME_PREFIX):
         m.type = "ORG"
     elif len(words) == 1 and _next_word(text, run[-1].end) in c.loc_tails:
         m.type = "LOC"
@@ -352,7 +348,7 @@ def _is_person(
     if toks[-1].text in c.org_heads or toks[-1].text in c.loc_heads:
         return False
     for t in toks:
-        if t.conn or not t.text[0].isupper() or any(ch.isdigit() for ch in t.text):
+        if t.conn or not t.text[0].isupper() or any(map(str.isdigit, t.text)):
             return False
         hit = hits.get(t.start)
         if hit is not None and hit[1].kind not in ("city", "state"):

@@ -71,9 +71,7 @@ def _speaker(
     return None
 
 
-def _last_person(
-    text: str, pos: int, entities: Sequence[Entity], lo: int = 0
-) -> str | None:
+def _last_person(text: str, pos: int, entities: Sequence[Entity], lo: int = 0) -> str | None:
     best, best_at = None, -1
     for e in entities:
         if e.type != "PERSON":

@@ -11,9 +11,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from streams.models import Level
+import pycountry
 
-__all__ = ["SpikeParams", "SpikeState", "observe", "spike_level", "threshold"]
+from streams.models import EnrichedArticle, Level
+
+__all__ = ["SpikeParams", "SpikeState", "observe", "spike_keys", "spike_level", "threshold"]
+
+#: Entities per flagged article that count towards spikes (most mentioned first).
+MAX_SPIKE_ENTITIES = 10
 
 #: Empty windows folded into the EWMA at most; after this many the average is ~0 anyway.
 MAX_EMPTY_WINDOWS = 200
@@ -39,16 +44,26 @@ class SpikeState:
     baseline: float = 0.0
     windows: int = 0  # closed windows folded into the baseline
     fired: bool = False
+    counted: tuple[str, ...] = ()  # ids counted in this window: a replay is not counted twice
+    fired_by: str | None = None  # the id whose arrival fired this window
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able form, for the table."""
-        return asdict(self)
+        data = asdict(self)
+        data["counted"] = list(self.counted)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SpikeState:
         """Rebuild from the table's plain form."""
         return cls(
-            **{k: data[k] for k in ("window_start", "count", "baseline", "windows", "fired")}
+            window_start=float(data["window_start"]),
+            count=int(data["count"]),
+            baseline=float(data["baseline"]),
+            windows=int(data["windows"]),
+            fired=bool(data["fired"]),
+            counted=tuple(data.get("counted", ())),
+            fired_by=data.get("fired_by"),
         )
 
 
@@ -62,14 +77,17 @@ def threshold(state: SpikeState, params: SpikeParams) -> float:
 
 
 def observe(
-    state: SpikeState | None, moment: float, params: SpikeParams
+    state: SpikeState | None, moment: float, params: SpikeParams, item: str
 ) -> tuple[SpikeState, bool]:
-    """Count one flagged article at `moment`; returns the new state and whether it fires now.
+    """Count flagged article `item` at `moment`; the new state, and whether it fires now.
 
     Late articles (before the current window) are not counted: a window that has closed
-    is part of the baseline already.
+    is part of the baseline already. An item counted already (a replay) is not counted
+    again, and fires again if it was the one that fired (the alert id is the same).
     """
     window = _window_of(moment, params)
+    if state is not None and window == state.window_start and item in state.counted:
+        return state, state.fired_by == item
     if state is None:
         state = SpikeState(window_start=window)
     elif window < state.window_start:
@@ -81,13 +99,33 @@ def observe(
         state = SpikeState(
             window_start=window, baseline=baseline, windows=state.windows + 1 + empty
         )
-    state = replace(state, count=state.count + 1)
+    state = replace(state, count=state.count + 1, counted=(*state.counted, item))
     fires = not state.fired and state.count >= threshold(state, params)
     if fires:
-        state = replace(state, fired=True)
+        state = replace(state, fired=True, fired_by=item)
     return state, fires
 
 
 def spike_level(state: SpikeState, params: SpikeParams) -> Level:
     """Medium at the threshold, high at twice it."""
     return "high" if state.count >= 2 * threshold(state, params) else "medium"
+
+
+def _country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)
+
+
+def spike_keys(article: EnrichedArticle) -> list[tuple[str, str]]:
+    """(key, display name) of the entities and countries an article counts towards."""
+    named = sorted(
+        (e for e in article.entities if e.type in ("PERSON", "ORG", "LOC")),
+        key=lambda e: (-e.count, e.start),
+    )[:MAX_SPIKE_ENTITIES]
+    keys = {f"entity:{e.canonical}": e.canonical for e in named}
+    for entity in article.entities:
+        if entity.geo and entity.geo.country:
+            keys[f"country:{entity.geo.country}"] = _country_name(entity.geo.country)
+    return list(keys.items())

@@ -15,7 +15,7 @@ from streams.settings import Settings
 from tests.articles import CALM_SPORT, CLEAN_ESCALATION, as_bytes
 
 SETTINGS = Settings(
-    broker="127.0.0.1:1", metrics_port=0, alert_min_level="medium", spike_min_count=2
+    broker="127.0.0.1:1", metrics_port=0, alert_min_level="medium", spike_min_count=3
 )
 
 
@@ -101,16 +101,24 @@ async def test_agents_alert_dead_letters_what_is_not_an_enriched_article(
     assert published.on(SETTINGS.topic_alerts) == []
 
 
-async def test_agents_spikes_alert_once_when_a_key_reaches_its_threshold(
+async def test_agents_alert_spikes_once_when_an_entity_reaches_its_threshold(
     news: tuple[NewsApp, MemoryPublisher],
 ) -> None:
     app, published = news
-    body = orjson.dumps({"name": "Freedonia", "t": 1_700_000_000.0, "categories": ["military"]})
-    async with app.spike_agent.test_context() as agent:
-        for _ in range(4):
-            await agent.put(body, key=b"entity:Freedonia")
+    stories = [
+        "Troops were deployed to the border with Moldova on Monday, officials said.",
+        "Artillery shelling hit two villages near Moldova overnight, killing four people.",
+        "The government ordered a general mobilisation after clashes with Moldova.",
+    ]
+    async with app.alert_agent.test_context() as agent:
+        for i, body in enumerate(stories):
+            article = _article({"id": f"fr-{i}", "title": body, "body": body})
+            await agent.put(to_json(article), key=article.article_id.encode())
     alerts = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_alerts)]
-    assert len(alerts) == 1
-    assert alerts[0]["kind"] == "spike"
-    assert alerts[0]["entities"] == ["Freedonia"]
-    assert "entity:Freedonia" in alerts[0]["reason"]
+    spikes = [a for a in alerts if a["kind"] == "spike"]
+    assert [a["kind"] for a in alerts].count("escalation") == 3
+    assert sorted(s["reason"].split(":")[0] for s in spikes) == [
+        "spike on country",
+        "spike on entity",
+    ]
+    assert [s["entities"] for s in spikes] == [["Moldova"], ["Moldova"]]

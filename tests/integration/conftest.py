@@ -13,11 +13,11 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 
-from streams.apache_kafka import ApacheKafkaBroker, KafkaJarsMissingError
+from streams.apache_kafka import ApacheKafkaBroker, ApacheKafkaCluster, KafkaJarsMissingError
 from streams.broker import BrokerLauncher, EmbeddedBroker
 from streams.settings import Settings
 from streams.topics import ensure_topics
@@ -46,21 +46,37 @@ def selected_broker() -> BrokerKind:
     return "kafka" if kind == "kafka" else "embedded"
 
 
-def apache_kafka() -> ApacheKafkaBroker:
-    """An Apache Kafka launcher (not started); the test fails when the jars are missing."""
+def apache_kafka(sasl: bool = False) -> ApacheKafkaBroker:
+    """An Apache Kafka launcher (not started); the test fails when the jars are missing.
+
+    `sasl` adds a SASL_PLAINTEXT listener and a user with a fresh password.
+    """
     try:
-        return ApacheKafkaBroker()
+        return ApacheKafkaBroker(sasl=sasl)
     except KafkaJarsMissingError as exc:
         pytest.fail(f"NEWSSTREAM_TEST_BROKER=kafka but {exc}", pytrace=False)
+
+
+def kafka_cluster(size: int = 3) -> ApacheKafkaCluster:
+    """An Apache Kafka cluster launcher (not started); fails the test when jars are missing."""
+    try:
+        return ApacheKafkaCluster(size)
+    except KafkaJarsMissingError as exc:
+        pytest.fail(f"NEWSSTREAM_TEST_BROKER=kafka but {exc}", pytrace=False)
+
+
+def _skip_unless_kafka(node: pytest.Item | pytest.Collector) -> None:
+    """Skip when `node` is marked `needs_kafka` and the broker is the embedded one."""
+    marker = node.get_closest_marker("needs_kafka")
+    if marker is not None and selected_broker() != "kafka":
+        reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+        pytest.skip(f"needs Apache Kafka (NEWSSTREAM_TEST_BROKER=kafka): {reason}")
 
 
 @pytest.fixture(autouse=True)
 def _skip_unless_broker_fits(request: pytest.FixtureRequest) -> None:
     """Skip a `needs_kafka` test on the embedded broker, giving the test's own reason."""
-    marker = request.node.get_closest_marker("needs_kafka")
-    if marker is not None and selected_broker() != "kafka":
-        reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
-        pytest.skip(f"needs Apache Kafka (NEWSSTREAM_TEST_BROKER=kafka): {reason}")
+    _skip_unless_kafka(request.node)
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +99,37 @@ def own_kafka() -> Iterator[ApacheKafkaBroker]:
     launcher.stop()
 
 
-def make_settings(bootstrap: str, kind: BrokerKind) -> Settings:
-    """Settings with topic names and a consumer group of their own, topics created."""
+@pytest.fixture
+def own_cluster() -> Iterator[ApacheKafkaCluster]:
+    """A started 3-node Apache Kafka cluster of this test's own, free to kill nodes of."""
+    launcher = kafka_cluster(3)
+    launcher.start()
+    yield launcher
+    launcher.stop()
+
+
+@pytest.fixture(scope="module")
+def sasl_kafka(request: pytest.FixtureRequest) -> Iterator[ApacheKafkaBroker]:
+    """A started single Apache Kafka with a SASL_PLAINTEXT listener, shared by a module.
+
+    Module-scoped fixtures are set up before the per-test skip, so this one skips by itself
+    (the module must be marked `needs_kafka`).
+    """
+    _skip_unless_kafka(request.node)
+    launcher = apache_kafka(sasl=True)
+    launcher.start()
+    yield launcher
+    launcher.stop()
+
+
+def make_settings(
+    bootstrap: str, kind: BrokerKind, create_topics: bool = True, **overrides: Any
+) -> Settings:
+    """Settings with topic names and a consumer group of their own, topics created.
+
+    `overrides` sets further fields (security, replication); `create_topics=False` leaves the
+    topics to the test.
+    """
     suffix = uuid.uuid4().hex[:8]
     made = Settings(
         broker=bootstrap,
@@ -97,8 +142,10 @@ def make_settings(bootstrap: str, kind: BrokerKind) -> Settings:
         partitions=3,
         metrics_port=0,
         max_message_bytes=200_000,
+        **overrides,
     )
-    asyncio.run(ensure_topics(made))
+    if create_topics:
+        asyncio.run(ensure_topics(made))
     return made
 
 

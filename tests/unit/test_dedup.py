@@ -48,6 +48,12 @@ def test_dedup_replay_keeps_the_first_decision() -> None:
     assert again.duplicate_of == "a" and not again.alert
 
 
+def test_dedup_replay_of_the_alerting_article_alerts_again() -> None:
+    state = {"a": Seen(BASE, NOW - 60, "a", alerted=3, triggered=3)}
+    again = decide("a", BASE, 3, True, state, PARAMS, NOW)
+    assert again.duplicate_of is None and again.alert
+
+
 def test_dedup_article_no_rule_wants_never_alerts() -> None:
     assert not decide("a", BASE, 4, False, {}, PARAMS, NOW).alert
 

@@ -262,18 +262,26 @@ def test_escalation_unicode_offsets_survive_lowercasing() -> None:
 
 # story-level domains: the title and lead set the domain for the whole story
 STORY_DOMAIN = [
-    ("Harbour Town edge Millbrook in cup semi-final",
-     "Harbour Town reached the cup final on Sunday with a 2-1 win in the 89th minute. "
-     "Afterwards their manager said the side had been under siege all afternoon."),
-    ("Ferry crews strike for 24 hours over pay",
-     "Ferry crews began a 24-hour strike on Monday. The operator accused the union of "
-     "holding island residents hostage during the holiday season."),
-    ("Town marks 75 years since the liberation",
-     "Residents marked 75 years since the liberation with a parade. The old fort was "
-     "taken after two days of artillery fire that flattened the harbour."),
-    ("Floods force thousands from homes in river valley",
-     "Heavy rain flooded the river valley overnight. The government declared a state of "
-     "emergency and soldiers were sent to build barriers."),
+    (
+        "Harbour Town edge Millbrook in cup semi-final",
+        "Harbour Town reached the cup final on Sunday with a 2-1 win in the 89th minute. "
+        "Afterwards their manager said the side had been under siege all afternoon.",
+    ),
+    (
+        "Ferry crews strike for 24 hours over pay",
+        "Ferry crews began a 24-hour strike on Monday. The operator accused the union of "
+        "holding island residents hostage during the holiday season.",
+    ),
+    (
+        "Town marks 75 years since the liberation",
+        "Residents marked 75 years since the liberation with a parade. The old fort was "
+        "taken after two days of artillery fire that flattened the harbour.",
+    ),
+    (
+        "Floods force thousands from homes in river valley",
+        "Heavy rain flooded the river valley overnight. The government declared a state of "
+        "emergency and soldiers were sent to build barriers.",
+    ),
 ]
 
 DE_ESCALATIONS = [

@@ -13,7 +13,7 @@ T0 = 1_700_000_400.0  # the start of a window (a multiple of 600)
 def _feed(times: list[float], state: SpikeState | None = None) -> tuple[SpikeState, list[bool]]:
     fired = []
     for moment in times:
-        state, fires = observe(state, moment, PARAMS)
+        state, fires = observe(state, moment, PARAMS, f"article-{moment}")
         fired.append(fires)
     assert state is not None
     return state, fired
@@ -42,8 +42,17 @@ def test_spikes_empty_windows_decay_the_baseline() -> None:
 
 def test_spikes_late_articles_do_not_count() -> None:
     state, _ = _feed([T0 + 600])
-    later, fires = observe(state, T0 + 10, PARAMS)
+    later, fires = observe(state, T0 + 10, PARAMS, "late")
     assert later == state and not fires
+
+
+def test_spikes_a_replayed_article_is_not_counted_twice_and_fires_again() -> None:
+    state, fired = _feed([T0, T0 + 1, T0 + 2])
+    assert fired == [False, False, True]
+    again, fires = observe(state, T0 + 2, PARAMS, f"article-{T0 + 2}")
+    assert again == state and fires
+    once_more, fires = observe(state, T0, PARAMS, f"article-{T0}")
+    assert once_more.count == 3 and not fires
 
 
 def test_spikes_level_is_high_at_twice_the_threshold() -> None:
