@@ -33,7 +33,7 @@ from streams.core.spikes import SpikeParams, SpikeState, observe, spike_keys
 from streams.errors import InvalidSchemaError
 from streams.metrics import DEAD_LETTERS, MESSAGES_IN, PROCESSING_SECONDS
 from streams.models import LEVELS, Alert, DeadLetter, EnrichedArticle
-from streams.publish import FaustPublisher, Publisher, Record
+from streams.publish import KafkaPublisher, Publisher, Record
 from streams.settings import Settings, configured_rules
 from streams.topics import DEDUP_TABLE, SPIKES_TABLE
 
@@ -162,7 +162,16 @@ def _value(event: Any) -> bytes:
 def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsApp:
     """Build the app; `publisher` defaults to the app's own topics (tests may pass another)."""
     app = _faust_app(settings)
-    out: Publisher = publisher or FaustPublisher(app)
+    if publisher is None:
+        kafka = KafkaPublisher(settings)
+
+        async def close_publisher(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+            await kafka.stop()
+
+        app.on_before_shutdown.connect(close_publisher)
+
+        publisher = kafka
+    out: Publisher = publisher
     options = settings.core_options()
     rules = configured_rules(settings)
     dedup = DedupParams(window_s=settings.dedup_window_s, max_distance=settings.dedup_max_distance)

@@ -1,17 +1,19 @@
-"""Where agents send their outputs: a small interface, with the Faust topic implementation."""
+"""Where agents send their outputs: a small interface, a Kafka producer and an in-memory one."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
-import faust
+from aiokafka import AIOKafkaProducer
 
+from streams.kafka import producer_kwargs
 from streams.metrics import MESSAGES_OUT
+from streams.settings import Settings
 
-__all__ = ["Publisher", "FaustPublisher", "MemoryPublisher"]
+__all__ = ["Publisher", "KafkaPublisher", "MemoryPublisher", "Record"]
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +21,8 @@ log = logging.getLogger(__name__)
 PUBLISH_BACKOFF_S = 0.5
 #: Longest back-off: a broker that comes back is used again within this many seconds.
 PUBLISH_BACKOFF_MAX_S = 5.0
+#: Largest request the producer sends (a batch of outputs); records stay under the topic limit.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
 
 #: One output: (topic, key, value).
@@ -33,23 +37,35 @@ class Publisher(Protocol):
     async def publish_many(self, records: Sequence[Record]) -> None: ...
 
 
-class FaustPublisher:
-    """Publishes through the Faust app's producer and waits for the broker's acknowledgement.
+class KafkaPublisher:
+    """Publishes through an aiokafka producer of its own and waits until the broker stored it.
 
-    Waiting before the agent takes the next event is what makes delivery at-least-once: the
-    input offset is committed only once its outputs are acknowledged.
+    The producer asks for acknowledgement from all in-sync replicas and, on Apache Kafka, is
+    idempotent, so its own retries never write a record twice (see `producer_kwargs`).
     """
 
-    def __init__(self, app: faust.App) -> None:
-        self._app = app
-        self._topics: dict[str, Any] = {}
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._producer: AIOKafkaProducer | None = None
 
-    def _topic(self, name: str) -> Any:
-        if name not in self._topics:
-            self._topics[name] = self._app.topic(
-                name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+    async def _started(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                **producer_kwargs(self._settings), max_request_size=MAX_REQUEST_BYTES
             )
-        return self._topics[name]
+            try:
+                await producer.start()
+            except BaseException:
+                await producer.stop()
+                raise
+            self._producer = producer
+        return self._producer
+
+    async def stop(self) -> None:
+        """Close the producer (everything it sent was acknowledged already)."""
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            await producer.stop()
 
     async def publish(self, topic: str, key: bytes | None, value: bytes) -> None:
         """Send one record and wait for its acknowledgement (see publish_many)."""
@@ -66,21 +82,25 @@ class FaustPublisher:
         delay = PUBLISH_BACKOFF_S
         attempt = 1
         while pending:
-            sends = [self._topic(t).send(key=k, value=v) for t, k, v in pending]
-            outcomes = await asyncio.gather(*sends, return_exceptions=True)
-            acks = [o for o in outcomes if not isinstance(o, BaseException)]
-            results = await asyncio.gather(*acks, return_exceptions=True)
             failed: list[Record] = []
-            acked = iter(results)
-            for record, outcome in zip(pending, outcomes, strict=True):
-                result = outcome if isinstance(outcome, BaseException) else next(acked)
-                if isinstance(result, asyncio.CancelledError):
-                    raise result
-                if isinstance(result, BaseException):
-                    failed.append(record)
-                    error = result
-                else:
-                    MESSAGES_OUT.labels(topic=record[0]).inc()
+            error: BaseException | None = None
+            try:
+                producer = await self._started()
+                acks = [await producer.send(t, v, key=k) for t, k, v in pending]
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the broker is unreachable: all of them again
+                failed, error = pending, exc
+            else:
+                results = await asyncio.gather(*acks, return_exceptions=True)
+                for record, result in zip(pending, results, strict=True):
+                    if isinstance(result, asyncio.CancelledError):
+                        raise result
+                    if isinstance(result, BaseException):
+                        failed.append(record)
+                        error = result
+                    else:
+                        MESSAGES_OUT.labels(topic=record[0]).inc()
             if failed:
                 log.warning(
                     "publishing %d of %d records failed (attempt %d), retrying in %.1f s: %s",
