@@ -101,6 +101,11 @@ def _faust_app(settings: Settings) -> faust.App:
         broker_session_timeout=settings.session_timeout_s,
         broker_heartbeat_interval=settings.heartbeat_interval_s,
         broker_commit_interval=1.0,
+        # A rebalance or shutdown need not wait for the events a Batch still holds: they are
+        # not acknowledged, so their offsets are not committed and the partition's next owner
+        # processes them again (same ids: at-least-once, never lost). Waiting could stall a
+        # rebalance while the stream is paused with a batch half full.
+        stream_wait_empty=False,
     )
 
 

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.errors import KafkaConnectionError, KafkaError
 
-from streams.errors import BrokerUnavailableError, NewsstreamError
-from streams.kafka import client_kwargs, describe_broker, producer_kwargs
+from streams.errors import NewsstreamError
+from streams.kafka import client_kwargs, producer_kwargs, start_client
 from streams.models import LEVELS, Alert, Level
 from streams.settings import Settings
 
@@ -68,14 +67,7 @@ def iter_file_messages(path: Path) -> Iterator[RawRecord]:
 
 async def _producer(settings: Settings) -> AIOKafkaProducer:
     producer = AIOKafkaProducer(**producer_kwargs(settings), max_request_size=16 * 1024 * 1024)
-    try:
-        await producer.start()
-    except (KafkaConnectionError, KafkaError, OSError) as exc:
-        await producer.stop()
-        raise BrokerUnavailableError(
-            f"cannot reach broker at {describe_broker(settings)} (is Kafka running? "
-            "try `newsstream demo` for the embedded broker)"
-        ) from exc
+    await start_client(producer, settings)
     return producer
 
 
@@ -153,14 +145,7 @@ async def follow_alerts(
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=False,
     )
-    try:
-        await consumer.start()
-    except (KafkaConnectionError, KafkaError, OSError) as exc:
-        await consumer.stop()
-        raise BrokerUnavailableError(
-            f"cannot reach broker at {describe_broker(settings)} (is Kafka running? "
-            "try `newsstream demo` for the embedded broker)"
-        ) from exc
+    await start_client(consumer, settings)
     seen = 0
     got_any = False
     loop = asyncio.get_running_loop()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import ssl
 from typing import Any
 
+from aiokafka.errors import KafkaError
+
+from streams.errors import BrokerUnavailableError
 from streams.settings import Settings
 
-__all__ = ["client_kwargs", "producer_kwargs", "describe_broker"]
+__all__ = ["client_kwargs", "producer_kwargs", "describe_broker", "start_client"]
 
 
 def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
@@ -48,3 +52,47 @@ def describe_broker(settings: Settings) -> str:
     """Where we connect, for messages and logs: servers and protocol, never credentials."""
     user = f" as {settings.sasl_username}" if settings.sasl_username else ""
     return f"{settings.bootstrap_servers} ({settings.security_protocol}{user})"
+
+
+class _Collector(logging.Handler):
+    """Keeps what aiokafka logs while a client starts: it logs the reason, then raises less."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _unreachable(settings: Settings, logged: list[str]) -> BrokerUnavailableError:
+    where = describe_broker(settings)
+    if any(
+        "SaslAuthenticationFailed" in line or "Authentication failed" in line for line in logged
+    ):
+        return BrokerUnavailableError(
+            f"authentication failed at {where} with {settings.sasl_mechanism or 'PLAIN'}: "
+            "check NEWSSTREAM_SASL_USERNAME and NEWSSTREAM_SASL_PASSWORD"
+        )
+    return BrokerUnavailableError(
+        f"cannot reach broker at {where} (is Kafka running? "
+        "try `newsstream demo` for the embedded broker)"
+    )
+
+
+async def start_client(client: Any, settings: Settings) -> None:
+    """Start an aiokafka client; if it cannot connect, close it and say why in one line."""
+    logger = logging.getLogger("aiokafka")
+    collector = _Collector()
+    propagate = logger.propagate
+    logger.addHandler(collector)
+    logger.propagate = False
+    try:
+        await client.start()
+    except (KafkaError, OSError) as exc:
+        close = getattr(client, "stop", None) or client.close
+        await close()
+        raise _unreachable(settings, collector.messages) from exc
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaConnectionError, KafkaError
 
 from streams.errors import BrokerUnavailableError
-from streams.kafka import client_kwargs, describe_broker
+from streams.kafka import client_kwargs, start_client
 from streams.settings import Settings, configured_rules
 
 __all__ = [
@@ -74,14 +73,7 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
 
 async def _admin(settings: Settings) -> AIOKafkaAdminClient:
     admin = AIOKafkaAdminClient(**client_kwargs(settings), request_timeout_ms=15000)
-    try:
-        await admin.start()
-    except (KafkaConnectionError, KafkaError, OSError) as exc:
-        await admin.close()
-        raise BrokerUnavailableError(
-            f"cannot reach broker at {describe_broker(settings)} (is Kafka running? "
-            "try `newsstream demo` for the embedded broker)"
-        ) from exc
+    await start_client(admin, settings)
     return admin
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import logging.config
 
 import faust
 
@@ -21,17 +22,19 @@ log = logging.getLogger(__name__)
 
 def run_worker(settings: Settings) -> None:
     """Create missing topics, serve metrics and run the agents until SIGINT/SIGTERM."""
+    config = logging_config(settings.log_level, settings.log_format)
+    logging.config.dictConfig(config)
+    log.info("worker starting against %s", describe_broker(settings))
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     loop.run_until_complete(ensure_topics(settings))
     serve_metrics(settings.metrics_port)
     news = create_app(settings)
-    log.info("worker starting against %s", describe_broker(settings))
     worker = faust.Worker(
         news.app,
         loop=loop,
         loglevel=settings.log_level,
-        logging_config=logging_config(settings.log_level, settings.log_format),
+        logging_config=config,
         quiet=True,
         redirect_stdouts=False,
     )

@@ -19,6 +19,10 @@ DEFAULT_TYPE: EntityType = "MISC"
 DEFAULT_MULTIWORD_TYPE: EntityType = "MISC"
 _STOP_INITIALS = frozenset({"of", "and", "the", "for", "&", "de"})
 _WORD = re.compile(r"[\w&]+(?:['’.-][\w&]+)*")
+_SPACE = re.compile(r"\s*")  # \s is str.isspace, so this skips what str.lstrip() strips
+# Short forms looked up against longer names have at most this many words (see _find_long's
+# callers), so only word prefixes and suffixes up to this length are indexed.
+_SHORT_FORM_WORDS = 2
 
 
 @dataclass(slots=True)
@@ -33,6 +37,11 @@ class _Group:
 
 def _words(m: Mention) -> list[str]:
     return m.tokens or _WORD.findall(m.text)
+
+
+def _skip_space(text: str, pos: int) -> int:
+    m = _SPACE.match(text, pos)
+    return m.end() if m else pos
 
 
 def _acronym(words: list[str]) -> str:
@@ -57,7 +66,7 @@ class _Index:
         gw = g.words
         if len(gw) < 2:
             return
-        for k in range(1, len(gw)):
+        for k in range(1, min(len(gw), _SHORT_FORM_WORDS + 1)):
             self.prefixes.setdefault(tuple(gw[:k]), []).append(g)
             self.suffixes.setdefault(tuple(gw[-k:]), []).append(g)
         acr = _acronym(gw)
@@ -67,6 +76,8 @@ class _Index:
 
 def _find_long(m: Mention, words: list[str], index: _Index) -> _Group | None:
     """The group a short mention ("Lavrov", "Northrop", "GAO") abbreviates, if any."""
+    if len(words) > _SHORT_FORM_WORDS:
+        return None
     key = tuple(words)
     cands: list[_Group] = []
     if m.type in (None, "PERSON"):
@@ -153,7 +164,7 @@ def extract_entities(text: str, lang: str | None = None) -> list[Entity]:
         return []
     datelines = find_datelines(text)
     reserved = [(m.start, m.end) for d in datelines for m in d.mentions]
-    openers = {len(text) - len(text[d.body_start :].lstrip()) for d in datelines}
+    openers = {_skip_space(text, d.body_start) for d in datelines}
     mentions = find_mentions(text, reserved, openers)
     mentions += [m for d in datelines for m in d.mentions]
     out = [e for g in _group(mentions) if (e := _entity(g)) is not None]

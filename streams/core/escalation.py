@@ -219,11 +219,14 @@ def _drop_contained(hits: list[_Hit]) -> list[_Hit]:
     """Keep the longest reading: drop a match inside another one that weighs as much or more."""
     hits.sort(key=lambda h: (h.start, -h.end, -h.weight))
     kept: list[_Hit] = []
+    # Kept matches that may still contain a later one: those ending after its start (hits
+    # come by start, so a kept match ending at or before it can contain no later match).
+    open_: list[_Hit] = []
     for hit in hits:
-        if not any(
-            k.start <= hit.start and hit.end <= k.end and k.weight >= hit.weight for k in kept
-        ):
+        open_ = [k for k in open_ if k.end > hit.start]
+        if not any(hit.end <= k.end and k.weight >= hit.weight for k in open_):
             kept.append(hit)
+            open_.append(hit)
     return kept
 
 

@@ -26,6 +26,10 @@ _TAIL_WORD_RE = re.compile(r"[^\W_]+$")
 # the pattern starts with a character class so the scan skips ahead quickly
 _SENTENCE_END_RE = re.compile(r"[.!?…\n][\"”’»)]*(?:\s|(?<=\n)|$)")
 _QUOTE_RE = re.compile(r"“[^”]{1,4000}”|\"[^\"\n]{1,4000}\"|«[^»]{1,4000}»")
+_QUOTE_MAX = 4000  # longest quotation, in characters (as in _QUOTE_RE)
+_QUOTE_OPEN_RE = re.compile(r"[“\"«]")
+_QUOTE_CLOSE = {"“": "”", '"': '"', "«": "»"}
+_QUOTE_STOP = {"“": re.compile("”"), '"': re.compile('["\n]'), "«": re.compile("»")}
 # words before a full stop that does not end a sentence (U.S., Mr., Gen.)
 _ABBREVIATIONS = frozenset(("mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "st", "no", "vs",
                             "prof", "rep", "sen", "gov", "capt", "maj", "adm", "cpl"))  # fmt: skip
@@ -41,6 +45,7 @@ class Tokens:
     starts: list[int]
     ends: list[int]
     wordset: frozenset[str]
+    reported: bool | None = None  # whether the sentence holds a reporting cue, once known
 
     def clause_break(self, index: int) -> bool:
         """True when a clause ends between word index-1 and word index."""
@@ -121,8 +126,30 @@ def _abbreviation(text: str, stop: int) -> bool:
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of quotations (curly, straight or guillemet quotation marks)."""
-    return [match.span() for match in _QUOTE_RE.finditer(text)]
+    """Character spans of quotations (curly, straight or guillemet quotation marks).
+
+    The spans _QUOTE_RE.finditer gives, found in linear time: the regex would scan up to
+    _QUOTE_MAX characters after every unmatched opening mark.
+    """
+    spans: list[tuple[int, int]] = []
+    closes: dict[str, int] = {}  # per opening mark: the next place that ends its quotation
+    size = len(text)
+    position = 0
+    while (found := _QUOTE_OPEN_RE.search(text, position)) is not None:
+        start = found.start()
+        mark = text[start]
+        stop = closes.get(mark, -1)
+        if stop <= start:  # the cached stop lies behind: look again from here
+            ahead = _QUOTE_STOP[mark].search(text, start + 1)
+            stop = ahead.start() if ahead is not None else size
+            closes[mark] = stop
+        inner = stop - start - 1
+        if stop < size and text[stop] == _QUOTE_CLOSE[mark] and 1 <= inner <= _QUOTE_MAX:
+            spans.append((start, stop + 1))
+            position = stop + 1
+        else:
+            position = start + 1
+    return spans
 
 
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:
@@ -148,7 +175,9 @@ def modality_of(
         return "hypothetical"
     if cues["future"].found_in(before):
         return "future"
-    if cues["reported"].found_in(tokens.words, tokens.wordset):
+    if tokens.reported is None:  # a sentence-wide test: once per sentence, not per match
+        tokens.reported = cues["reported"].found_in(tokens.words, tokens.wordset)
+    if tokens.reported:
         return "reported"
     if _inside(quotes, tokens.starts[first]):
         return "reported"

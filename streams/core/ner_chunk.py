@@ -10,7 +10,7 @@ from functools import cache
 from streams.core.gazetteer import GazEntry, cues, first_names, gazetteer, stopwords, titles
 from streams.models import EntityType, Geo
 
-__all__ = ["Mention", "find_mentions"]
+__all__ = ["MAX_NAME_TOKENS", "Mention", "find_mentions"]
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_][\w&]*(?:(?:['’](?![sS]\b)|-|&)[\w&]+)*")
 _ABBREV = frozenset(
@@ -43,6 +43,11 @@ _OPENERS = "\"“«'‘([—–-*• \t"
 _SENTENCE_END = ".!?:;\n|"
 # How far (in characters) before a span a lower-case title may stand: "chief executive X".
 _TITLE_WINDOW = 40
+# A capitalised run of more tokens than this (connectors included) is Title Case prose (a
+# headline, a list, a run of initials), not a name: the longest names in news run to about
+# eight words ("Security Council of the Russian Federation" is six tokens). Only the
+# gazetteer names inside such a run are kept. This also bounds the work spent per run.
+MAX_NAME_TOKENS = 10
 
 
 @dataclass(slots=True)
@@ -170,13 +175,14 @@ def _is_initial(text: str, pos: int) -> bool:
 
 def _strip(toks: list[_Tok]) -> list[_Tok]:
     stop = stopwords()
-    while toks and (toks[0].conn or toks[0].text.lower().rstrip(".") in stop):
-        if len(toks) > 1 and not toks[1].conn and toks[0].text in first_names():
+    lo, hi = 0, len(toks)
+    while lo < hi and (toks[lo].conn or toks[lo].text.lower().rstrip(".") in stop):
+        if hi - lo > 1 and not toks[lo + 1].conn and toks[lo].text in first_names():
             break  # "Jan Novak", "May Chen": a given name, not a month
-        toks = toks[1:]
-    while toks and (toks[-1].conn or toks[-1].text.lower().rstrip(".") in stop):
-        toks = toks[:-1]
-    return toks
+        lo += 1
+    while hi > lo and (toks[hi - 1].conn or toks[hi - 1].text.lower().rstrip(".") in stop):
+        hi -= 1
+    return toks if (lo, hi) == (0, len(toks)) else toks[lo:hi]
 
 
 def _mention(text: str, toks: list[_Tok], etype: EntityType | None) -> Mention:
@@ -312,7 +318,7 @@ def _chunk_mentions(
         hit = hits.get(t.start)
         hit_len = 0
         if hit is not None:
-            hit_len = next((k - i + 1 for k in range(i, len(toks)) if toks[k].end == hit[0]), 0)
+            hit_len = _tokens_to(toks, i, hit[0])
         title_len = _title_at(toks, i)
         if hit_len or title_len:
             if run:
@@ -336,6 +342,14 @@ def _chunk_mentions(
         if last is not None:
             out.append(last)
     return out
+
+
+def _tokens_to(toks: list[_Tok], i: int, end: int) -> int:
+    """How many tokens from toks[i] on end exactly at character `end` (0 when none does)."""
+    for k in range(i, len(toks)):
+        if toks[k].end >= end:
+            return k - i + 1 if toks[k].end == end else 0
+    return 0
 
 
 def _is_person(
@@ -386,6 +400,8 @@ def find_mentions(
     covered: set[int] = set()
     skip = {s + w.start() for s, e in reserved for w in _WORD_START.finditer(text[s:e])}
     for toks in _chunks(text):
+        if len(toks) > MAX_NAME_TOKENS:
+            continue  # its gazetteer names are added below, as for words the chunker skips
         covered.update(t.start for t in toks)
         if toks[0].start in skip:
             continue

@@ -121,9 +121,11 @@ def extract_timexes(text: str, anchor: datetime | None) -> list[Timex]:
     # The longest expression wins an overlap; on equal length the earlier rule.
     hits.sort(key=lambda h: (h[0] - h[1], h[2], h[0]))
     taken: list[tuple[int, int, str, str]] = []
+    used = bytearray(len(text))  # 1 where a taken expression covers the character
     for start, end, _prio, kind, value in hits:
-        if all(end <= s or start >= e for s, e, _k, _v in taken):
+        if used.find(1, start, end) < 0:
             taken.append((start, end, kind, value))
+            used[start:end] = b"\x01" * (end - start)
     taken.sort()
     return [
         Timex(text=text[s:e], type=kind, value=value, start=s, end=e)  # type: ignore[arg-type]

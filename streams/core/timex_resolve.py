@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import cache
+
+import ahocorasick_rs
 
 __all__ = [
     "Anchor",
@@ -44,6 +47,15 @@ _PAST_VERB = re.compile(
     r"built|chose|wrote|spoke|broke|flew|drove|grew|shut|quit)\b",
     re.IGNORECASE,
 )
+# Words one of which every match of _FUTURE (of _PAST_VERB) contains, in lower case: a window
+# holding none cannot match, and the regex is skipped (tests/unit/test_timex.py checks them).
+_FUTURE_HINTS = ("will", "won't", "shall", "should", "going to", "plan", "scheduled", "expect",
+                 "due to", "set to", "intend", "coming", "next", "from now", "hope", "aim",
+                 "'ll")  # fmt: skip
+_PAST_HINTS = ("ed", "said", "told", "was", "were", "had", "did", "made", "took", "gave", "came",
+               "went", "began", "won", "lost", "sold", "bought", "rose", "fell", "left", "met",
+               "saw", "got", "held", "paid", "spent", "sent", "brought", "found", "built", "chose",
+               "wrote", "spoke", "broke", "flew", "drove", "grew", "shut", "quit")  # fmt: skip
 # How far around an expression its own verb is looked for (characters), chosen on news text:
 # about five words before and three after.
 LOCAL_BEFORE = 45
@@ -54,6 +66,9 @@ PAST_AHEAD_MONTHS = 1
 FUTURE_BEHIND_MONTHS = 1
 QUARTER_TOLERANCE = 1
 _SENTENCE_END = re.compile(r"[.!?\n]\s")
+# How far (in characters) either side of an expression its sentence is searched for a
+# future cue when no sentence end comes sooner.
+SENTENCE_REACH = 200
 
 
 Anchor = datetime | None
@@ -65,14 +80,30 @@ def tense(text: str, start: int, end: int) -> int:
     A verb right next to the expression decides first; then any future cue in the sentence.
     """
     near_start, near_end = max(0, start - LOCAL_BEFORE), min(len(text), end + LOCAL_AFTER)
-    if _FUTURE.search(text, near_start, near_end):
+    if _found(_FUTURE, _FUTURE_HINTS, text, near_start, near_end):
         return 1
-    if _PAST_VERB.search(text, near_start, near_end):
+    if _found(_PAST_VERB, _PAST_HINTS, text, near_start, near_end):
         return -1
-    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 200)
-    m = _SENTENCE_END.search(text, end)
-    right = min(m.start() if m else len(text), end + 200)
-    return 1 if _FUTURE.search(text, max(left, 0), right) else -1
+    # The clause is at most SENTENCE_REACH characters either side, so only that is scanned.
+    low = max(0, start - SENTENCE_REACH)
+    left = max(text.rfind(". ", low, start), text.rfind("\n", low, start), start - SENTENCE_REACH)
+    m = _SENTENCE_END.search(text, end, end + SENTENCE_REACH + 2)  # a match is 2 characters
+    right = min(m.start() if m else len(text), end + SENTENCE_REACH)
+    return 1 if _found(_FUTURE, _FUTURE_HINTS, text, max(left, 0), right) else -1
+
+
+@cache
+def _hints(words: tuple[str, ...]) -> ahocorasick_rs.AhoCorasick:
+    return ahocorasick_rs.AhoCorasick(words)
+
+
+def _found(pattern: re.Pattern[str], hints: tuple[str, ...], text: str, lo: int, hi: int) -> bool:
+    """Whether pattern.search(text, lo, hi) matches; the slow regex runs only when the window
+    holds one of the hint words that every match contains (compared as re.IGNORECASE does)."""
+    window = text[lo:hi].replace("İ", "i").replace("ı", "i").casefold()
+    if not _hints(hints).find_matches_as_indexes(window):
+        return False
+    return pattern.search(text, lo, hi) is not None
 
 
 def day_value(d: date) -> str:

@@ -1,13 +1,17 @@
-"""Reading topics back in integration tests, with a plain aiokafka consumer."""
+"""Helpers of the integration tests: reading topics back, numbered records, the CLI."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 
 import orjson
 from aiokafka import AIOKafkaConsumer
 
+from streams.client import RawRecord
 from streams.kafka import client_kwargs
 from streams.settings import Settings
 
@@ -43,3 +47,39 @@ async def read_topics(
     finally:
         await consumer.stop()
     return seen
+
+
+def run_cli(
+    args: list[str], env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run `newsstream ARGS` with extra environment variables; output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "streams", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **env},
+        check=False,
+    )
+
+
+def numbered_records(count: int) -> list[RawRecord]:
+    """`count` small raw articles keyed key-N with ids doc-N."""
+    return [
+        RawRecord(f"key-{i}".encode(), orjson.dumps({"id": f"doc-{i}", "body": f"Line {i}."}))
+        for i in range(count)
+    ]
+
+
+def round_trip(settings: Settings, records: list[RawRecord]) -> list[tuple[bytes | None, str]]:
+    """Read the raw topic back from the beginning until `records` are all there."""
+    seen = asyncio.run(
+        read_topics(
+            settings,
+            [settings.topic_raw],
+            lambda got: len(got[settings.topic_raw]) >= len(records),
+            timeout=30,
+            settle=0.5,
+        )
+    )
+    return sorted((key, str(value["id"])) for key, value in seen[settings.topic_raw])

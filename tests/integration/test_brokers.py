@@ -10,34 +10,13 @@ import pytest
 
 from streams.apache_kafka import ApacheKafkaBroker, KafkaJarsMissingError, find_kafka_lib
 from streams.broker import BrokerLauncher, kafka_answers
-from streams.client import RawRecord, produce_records
+from streams.client import produce_records
 from streams.settings import Settings
 from streams.topics import describe_topics, topic_specs
 from tests.integration.conftest import make_settings, selected_broker
-from tests.integration.kafka_io import read_topics
+from tests.integration.kafka_io import numbered_records, round_trip
 
 pytestmark = pytest.mark.integration
-
-
-def _records(count: int) -> list[RawRecord]:
-    return [
-        RawRecord(f"key-{i}".encode(), orjson.dumps({"id": f"doc-{i}", "body": f"Line {i}."}))
-        for i in range(count)
-    ]
-
-
-def _round_trip(settings: Settings, records: list[RawRecord]) -> list[tuple[bytes | None, str]]:
-    """Read the raw topic back from the beginning until `records` are all there."""
-    seen = asyncio.run(
-        read_topics(
-            settings,
-            [settings.topic_raw],
-            lambda got: len(got[settings.topic_raw]) >= len(records),
-            timeout=30,
-            settle=0.5,
-        )
-    )
-    return sorted((key, str(value["id"])) for key, value in seen[settings.topic_raw])
 
 
 def test_brokers_session_broker_is_the_selected_one(broker: BrokerLauncher) -> None:
@@ -58,16 +37,16 @@ def test_brokers_topics_have_configured_partitions(settings: Settings) -> None:
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_brokers_produce_then_consume_back(settings: Settings, count: int) -> None:
-    records = _records(count)
+    records = numbered_records(count)
     assert asyncio.run(produce_records(settings, records)) == count
     expected = sorted((r.key, str(orjson.loads(r.value)["id"])) for r in records)
-    assert _round_trip(settings, records) == expected
+    assert round_trip(settings, records) == expected
 
 
 @pytest.mark.needs_kafka(reason="the embedded broker keeps its log in memory only")
 def test_brokers_restart_keeps_messages(own_kafka: ApacheKafkaBroker) -> None:
     settings = make_settings(own_kafka.bootstrap, "kafka")
-    records = _records(20)
+    records = numbered_records(20)
     assert asyncio.run(produce_records(settings, records)) == len(records)
     workdir, pid = own_kafka.workdir, own_kafka.pid
 
@@ -78,8 +57,8 @@ def test_brokers_restart_keeps_messages(own_kafka: ApacheKafkaBroker) -> None:
 
     assert own_kafka.workdir == workdir and own_kafka.pid != pid
     expected = sorted((r.key, str(orjson.loads(r.value)["id"])) for r in records)
-    assert _round_trip(settings, records) == expected
-    more = _records(25)[20:]
+    assert round_trip(settings, records) == expected
+    more = numbered_records(25)[20:]
     assert asyncio.run(produce_records(settings, more)) == len(more)
 
 

@@ -16,7 +16,7 @@ from streams.client import RawRecord, produce_records
 from streams.kafka import client_kwargs
 from streams.settings import Settings
 from tests.integration.conftest import make_settings
-from tests.integration.test_brokers import _records, _round_trip
+from tests.integration.kafka_io import numbered_records, round_trip
 
 pytestmark = [
     pytest.mark.integration,
@@ -59,7 +59,7 @@ def test_cluster_survives_one_node_killed_and_rejoins(own_cluster: ApacheKafkaCl
     assert len(own_cluster.bootstrap.split(",")) == 3
     settings = make_settings(own_cluster.bootstrap, "kafka", replication=3)
 
-    records = _records(50)
+    records = numbered_records(50)
     partitions, min_isr = asyncio.run(_describe(settings, settings.topic_raw))
     assert min_isr == "2"
     assert [sorted(p["replicas"]) for p in partitions] == [[1, 2, 3]] * settings.partitions
@@ -77,7 +77,7 @@ def test_cluster_survives_one_node_killed_and_rejoins(own_cluster: ApacheKafkaCl
     shrunk = _wait_isr(settings, survivors, timeout=30)
     assert all(set(p["isr"]) == survivors for p in shrunk), shrunk
     assert shrunk[0]["leader"] in survivors
-    assert _round_trip(settings, records[:40]) == _expected(records[:40])
+    assert round_trip(settings, records[:40]) == _expected(records[:40])
     assert failover_s < 40, failover_s
 
     own_cluster.start_node(index)
@@ -87,4 +87,4 @@ def test_cluster_survives_one_node_killed_and_rejoins(own_cluster: ApacheKafkaCl
     rejoined = _wait_isr(settings, everyone, timeout=60)
     assert all(set(p["isr"]) == everyone for p in rejoined), rejoined
     assert asyncio.run(produce_records(settings, records[40:])) == 10
-    assert _round_trip(settings, records) == _expected(records)
+    assert round_trip(settings, records) == _expected(records)

@@ -17,21 +17,9 @@ from streams.settings import Settings
 from streams.topics import topic_names
 from tests.articles import CALM_SPORT, CLEAN_ESCALATION
 from tests.integration.conftest import worker_env
+from tests.integration.kafka_io import run_cli
 
 pytestmark = pytest.mark.integration
-
-
-def run(
-    args: list[str], env: dict[str, str], timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "streams", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **env},
-        check=False,
-    )
 
 
 def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Path) -> None:
@@ -40,7 +28,7 @@ def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Pat
         "NEWSSTREAM_BROKER": settings.bootstrap_servers,
         "NEWSSTREAM_METRICS_PORT": str(free_port()),
     }
-    topics = run(["topics", "--json"], env)
+    topics = run_cli(["topics", "--json"], env)
     assert topics.returncode == 0, topics.stderr
     partitions = {t["name"]: t["partitions"] for t in orjson.loads(topics.stdout)}
     assert [partitions[name] for name in topic_names(settings)] == [3, 3, 3, 3]
@@ -48,7 +36,7 @@ def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Pat
 
     feed = tmp_path / "two.jsonl"
     feed.write_bytes(orjson.dumps(CLEAN_ESCALATION) + b"\n" + orjson.dumps(CALM_SPORT) + b"\n")
-    produced = run(["produce", str(feed), "--json"], env)
+    produced = run_cli(["produce", str(feed), "--json"], env)
     assert produced.returncode == 0, produced.stderr
     assert orjson.loads(produced.stdout)["sent"] == 2
 
@@ -61,7 +49,7 @@ def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Pat
         start_new_session=True,
     )
     try:
-        alerts = run(
+        alerts = run_cli(
             [
                 "alerts",
                 "--from-beginning",
@@ -100,7 +88,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_commands_demo_shows_alerts_and_leaves_no_process() -> None:
-    proc = run(["demo", "--exit-after-idle", "6"], {}, timeout=300)
+    proc = run_cli(["demo", "--exit-after-idle", "6"], {}, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
     assert "first alert" in out

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.apache_kafka import ApacheKafkaBroker
+from streams.apache_kafka import ApacheKafkaBroker, ApacheKafkaCluster
 from streams.client import produce_records
 from streams.demo import worker_process
 from streams.settings import Settings
@@ -110,6 +110,32 @@ def test_fault_broker_down_30s_worker_recovers_by_itself(
         capsys,
         figures.line("broker down 30 s under load")
         + f" (stopped after {before} outputs; {elapsed_since(started)})",
+        log,
+    )
+    assert alive, log.read_text(errors="replace")[-3000:]
+    assert figures.lost == 0, figures
+
+
+@pytest.mark.needs_kafka(reason="a 3-broker Apache Kafka cluster, one broker killed")
+def test_fault_one_of_three_brokers_killed_loses_nothing(
+    own_cluster: ApacheKafkaCluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = make_settings(own_cluster.bootstrap, "kafka", replication=3)
+    inputs = fault_inputs(5_000)
+    env = {**worker_env(settings, tmp_path), "NEWSSTREAM_REPLICATION": "3"}
+    log = tmp_path / "worker.log"
+    started = time.monotonic()
+    assert asyncio.run(produce_records(settings, inputs)) == len(inputs)
+    with worker_process(settings.bootstrap_servers, log_path=log, extra_env=env) as worker:
+        before = wait_for_outputs(settings, 1_000)
+        own_cluster.kill_node(0)
+        seen = read_all(settings, inputs, timeout=600)
+        alive = worker.poll() is None
+    figures = account(inputs, seen, settings)
+    report(
+        capsys,
+        figures.line("one of three brokers killed (RF 3, min ISR 2, acks=all, idempotent)")
+        + f" (killed after {before} outputs; {elapsed_since(started)})",
         log,
     )
     assert alive, log.read_text(errors="replace")[-3000:]

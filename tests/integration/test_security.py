@@ -17,7 +17,7 @@ from streams.topics import topic_specs
 from tests.articles import CALM_SPORT, CLEAN_ESCALATION
 from tests.integration.conftest import make_settings, worker_env
 from tests.integration.kafka_io import read_topics
-from tests.integration.test_commands import run
+from tests.integration.kafka_io import run_cli as run
 
 pytestmark = [
     pytest.mark.integration,

@@ -189,3 +189,26 @@ def test_entities_company_and_people_cues(sentence: str, canonical: str, etype: 
     found = _by_canonical(extract_entities(sentence))
     assert canonical in found, sorted(found)
     assert found[canonical].type == etype
+
+
+@pytest.mark.parametrize(
+    "run",
+    ["Aa " * 400, "Mr " * 300, "Aa Inc " * 1500, "The Bank of " * 200, "Ab-Cd " * 300],
+)
+def test_entities_long_capitalised_run_is_no_name(run: str) -> None:
+    text = f"Troops were deployed by {run}on Monday."
+    entities = extract_entities(text)
+    assert all(len(e.text) < 40 for e in entities)
+    for e in entities:
+        assert text[e.start : e.end] == e.text
+
+
+def test_entities_gazetteer_name_inside_a_long_run_is_kept() -> None:
+    text = "Talks were held in " + "Aa " * 300 + "Kyiv Aa and ended."
+    assert "Kyiv" in {e.canonical for e in extract_entities(text)}
+
+
+def test_entities_ten_token_name_is_still_read() -> None:
+    text = "Delegates of the Security Council of the Russian Federation met in Geneva."
+    canon = {e.canonical for e in extract_entities(text)}
+    assert "Security Council of the Russian Federation" in canon

@@ -336,3 +336,30 @@ def test_escalation_hedged_nuclear_threat_stays_critical() -> None:
 def test_escalation_background_clause_is_not_news() -> None:
     text = "Ties have been tense since the invasion in 2014. The two ministers met for lunch."
     assert assess_escalation(text).level == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said \u201cwe will respond\u201d and left.",
+        "\u201c\u201c\u201cno close",
+        '"a" "" "b\nc" "d"',
+        "\u00abune\u00bb \u00ab\u00bb \u00abdeux",
+        "\u201cone\u201d \u201c two \u201d\u201c\u201d",
+        '"' * 7 + "x" + '"' * 3,
+        "\u201c" + "a" * 4001 + "\u201d \u201cshort\u201d",
+        "\u201c" + "a" * 4000 + "\u201d",
+        "",
+    ],
+)
+def test_escalation_quote_spans_match_the_regex(text: str) -> None:
+    from streams.core.escalation_text import _QUOTE_RE, quote_spans
+
+    assert quote_spans(text) == [m.span() for m in _QUOTE_RE.finditer(text)]
+
+
+def test_escalation_repeated_terms_each_match_once() -> None:
+    text = "Troops were deployed to the border. " * 300
+    matches = find_matches(text)
+    assert len(matches) == len({(m.start, m.end) for m in matches})
+    assert len(matches) >= 300

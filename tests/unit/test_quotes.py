@@ -67,3 +67,23 @@ def test_quotes_several_in_order() -> None:
         'Later, CEO Jan Novak added: "We are ready to double our production rate soon."'
     )
     assert [s for _, s in _quotes(text)] == ["Rita Moreno", "Jan Novak"]
+
+
+def test_quotes_distant_speaker_is_found_for_a_pronoun() -> None:
+    text = (
+        "Mayor Anna Berg spoke to residents on Friday. "
+        + "The river kept rising through the night and the roads were closed. " * 200
+        + "\u201cWe will rebuild every bridge in this valley,\u201d she said."
+    )
+    assert _quotes(text)[-1] == ("We will rebuild every bridge in this valley,", "Anna Berg")
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_quotes_many_speakers_each_get_their_own(count: int) -> None:
+    people = ["Anna Berg", "Tom Hadley", "Olga Stone"]
+    text = "".join(
+        f"\u201cThe port will stay open all winter,\u201d said {people[k % 3]}. "
+        for k in range(count)
+    )
+    found = _quotes(text)
+    assert [s for _, s in found] == [people[k % 3] for k in range(count)]

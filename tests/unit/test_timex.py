@@ -155,3 +155,53 @@ def test_timex_long_text_is_fast() -> None:
     for _ in range(20):
         extract_timexes(text, ANCHOR)
     assert (time.perf_counter() - start) / 20 < 0.02  # generous bound; typical is < 1 ms
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "will", "won't", "shall", "should", "going to", "plans to", "plan to", "planning to",
+        "scheduled", "expects to", "expect to", "expected to", "is due to", "are due to",
+        "set to", "intends to", "intend to", "upcoming", "next", "coming", "from now",
+        "hopes to", "hope to", "aims to", "aim to", "they'll", "WILL", "Scheduled",
+    ],
+)  # fmt: skip
+def test_timex_future_hints_cover_every_future_cue(phrase: str) -> None:
+    from streams.core.timex_resolve import _FUTURE, _FUTURE_HINTS, _found
+
+    text = f"The talks {phrase} resume."
+    assert _FUTURE.search(text) is not None
+    assert _found(_FUTURE, _FUTURE_HINTS, text, 0, len(text))
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "announced", "stopped", "said", "told", "was", "were", "had", "did", "made", "took",
+        "gave", "came", "went", "began", "won", "lost", "sold", "bought", "rose", "fell", "left",
+        "met", "saw", "became", "got", "held", "paid", "led", "spent", "sent", "brought",
+        "found", "built", "chose", "wrote", "spoke", "broke", "flew", "drove", "grew", "shut",
+        "quit", "SAID",
+    ],
+)  # fmt: skip
+def test_timex_past_hints_cover_every_past_verb(word: str) -> None:
+    from streams.core.timex_resolve import _PAST_HINTS, _PAST_VERB, _found
+
+    text = f"Officials {word} it on Monday."
+    assert _PAST_VERB.search(text) is not None
+    assert _found(_PAST_VERB, _PAST_HINTS, text, 0, len(text))
+
+
+@pytest.mark.parametrize("text", ["Officials met on Monday.", "The vote is held on Monday."])
+def test_timex_hint_window_without_cue_finds_nothing(text: str) -> None:
+    from streams.core.timex_resolve import _FUTURE, _FUTURE_HINTS, _found
+
+    assert not _found(_FUTURE, _FUTURE_HINTS, text, 0, len(text))
+    assert _FUTURE.search(text) is None
+
+
+@pytest.mark.parametrize("count", [50, 400])
+def test_timex_repeated_dates_are_all_taken(count: int) -> None:
+    found = extract_timexes("27 January, " * count, ANCHOR)
+    assert len(found) == count
+    assert all(t.value == "2023-01-27" for t in found)
