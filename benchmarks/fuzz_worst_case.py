@@ -1,10 +1,11 @@
 """Worst-case time per bad or hostile message through the core, over fuzzed payloads.
 
-    python -m benchmarks.fuzz_worst_case [--examples N]
+    python -m benchmarks.fuzz_worst_case [--examples N] [--large-bytes B]
 
 Prints, per strategy of tests/fuzz/strategies.py, how many payloads ran, how each ended, and
 the slowest one's time and size: the figure that says whether a crafted message can stall a
-worker (the size limit caps it; the fuzz tests check the outcomes, not the time).
+worker (the size limit caps it; the fuzz tests check the outcomes, not the time). Then each
+hostile pattern once at the default size limit (1 MB), where super-linear work would show.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import argparse
 import time
 from collections import Counter
 
+import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from streams.core.pipeline import CoreOptions, enrich
 from streams.models import DeadLetter
-from tests.fuzz.strategies import BAD_PAYLOADS, FUZZ_MAX_BYTES, hostile_text
+from tests.fuzz.strategies import BAD_PAYLOADS, FUZZ_MAX_BYTES, HOSTILE_UNITS, hostile_text
 
 
 def measure(strategy: st.SearchStrategy[bytes], examples: int) -> tuple[Counter[str], float, int]:
@@ -49,6 +51,7 @@ def measure(strategy: st.SearchStrategy[bytes], examples: int) -> tuple[Counter[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=1000, help="payloads per strategy")
+    parser.add_argument("--large-bytes", type=int, default=1_000_000, help="size of the big pass")
     args = parser.parse_args()
     enrich(b"Warm-up: troops were deployed to the border on Monday.")
     cases = [*((s, t) for s, t in BAD_PAYLOADS), (hostile_text(), "hostile text")]
@@ -62,6 +65,19 @@ def main() -> None:
         shown = ", ".join(f"{k} {v}" for k, v in outcomes.most_common())
         print(f"{label:<16} {sum(outcomes.values()):>8}  {worst * 1000:>9.1f}  {size:>6}  {shown}")
     print(f"{'all':<16} {total:>8}  {overall * 1000:>9.1f}  (limit {FUZZ_MAX_BYTES} bytes)")
+    print(f"\nhostile patterns at {args.large_bytes} bytes:")
+    options = CoreOptions(max_message_bytes=args.large_bytes + 1024)
+    slowest = (0.0, "")
+    for unit in HOSTILE_UNITS:
+        text = "Troops were deployed. " + unit * (args.large_bytes // len(unit.encode("utf-8")))
+        payload = orjson.dumps(text[: args.large_bytes])
+        started = time.perf_counter()
+        result = enrich(payload, options=options)
+        elapsed = time.perf_counter() - started
+        outcome = result.error.type if isinstance(result, DeadLetter) else "enriched"
+        print(f"  {unit!r:<16} {elapsed:>7.2f} s  {outcome}")
+        slowest = max(slowest, (elapsed, unit))
+    print(f"  slowest: {slowest[1]!r} {slowest[0]:.2f} s")
 
 
 if __name__ == "__main__":

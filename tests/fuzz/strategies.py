@@ -122,35 +122,18 @@ BAD_PAYLOADS = [
 ]
 
 
+#: Units that, repeated, make text built to trigger backtracking or quadratic scans.
+HOSTILE_UNITS = [
+    "A", "a", "1", " ", ".", "Aa ", "A. ", "27 January, ", "Mr ", "\u201c", "-", "said ",
+    "of the ", "US$", "(", "troops ", "not ", "\n", "Ab-Cd ", "O'", "The Bank of ", "Aa Inc ",
+    "\u201cAa ", "NATO ", "\"We will\" ",
+]  # fmt: skip
+
+
 @st.composite
 def hostile_text(draw: st.DrawFn) -> bytes:
     """Valid but hostile text: long runs built to trigger regex backtracking."""
-    unit = draw(
-        st.sampled_from(
-            [
-                "A",
-                "a",
-                "1",
-                " ",
-                ".",
-                "Aa ",
-                "A. ",
-                "27 January, ",
-                "Mr ",
-                "\u201c",
-                "-",
-                "said ",
-                "of the ",
-                "US$",
-                "(",
-                "troops ",
-                "not ",
-                "\n",
-                "Ab-Cd ",
-                "O'",
-            ]
-        )
-    )
+    unit = draw(st.sampled_from(HOSTILE_UNITS))
     count = draw(st.integers(min_value=100, max_value=FUZZ_MAX_BYTES // max(1, len(unit)) - 10))
     prefix = draw(st.sampled_from(["", "Troops were deployed. ", "MOSCOW, Jan 27 (Wire) - "]))
     return orjson.dumps(prefix + unit * count + draw(st.sampled_from(["", "!", " x", "\u201d"])))
