@@ -25,10 +25,8 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
-from streams.broker import free_port, kafka_answers
+from streams.broker import LauncherContext, free_port, kafka_answers
 from streams.errors import BrokerUnavailableError, ConfigError
 
 __all__ = [
@@ -262,7 +260,7 @@ class KafkaNode:
             proc.wait(timeout=10)
 
 
-class ApacheKafkaCluster:
+class ApacheKafkaCluster(LauncherContext):
     """`size` Apache Kafka nodes in KRaft combined mode on loopback, data on disk.
 
     Topics get a replication factor of min(size, 3) and min.insync.replicas of min(size, 2),
@@ -430,18 +428,6 @@ class ApacheKafkaCluster:
             self.workdir = None
             for node in self.nodes:
                 node.workdir = None
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 class ApacheKafkaBroker(ApacheKafkaCluster):

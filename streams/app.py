@@ -26,7 +26,7 @@ import orjson
 from pydantic import ValidationError
 
 from streams.core.alerting import escalation_alert, spike_alert
-from streams.core.dedup import DedupParams, Seen, decide, expired
+from streams.core.dedup import DedupParams, FingerprintIndex, Seen, decide, expired
 from streams.core.pipeline import MessageContext, dead_letter, enrich
 from streams.core.rules import Rule, matching_rules
 from streams.core.spikes import SpikeParams, SpikeState, observe, spike_keys
@@ -256,15 +256,29 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
                     yield item
                 results.clear()
 
+    index = FingerprintIndex()  # the fingerprints of `seen`, for the near-duplicate search
+
     def story_state() -> dict[str, Seen]:
-        if len(seen) != len(dedup_table):
+        nonlocal index
+        if len(seen) != len(dedup_table):  # first use, or the table was recovered
             seen.clear()
             seen.update({k: Seen.from_dict(v) for k, v in dedup_table.items()})
+            index = FingerprintIndex.of(seen)
         return seen
 
     def remember(article_id: str, item: Seen) -> None:
+        if article_id not in seen:
+            index.add(article_id, item)
         seen[article_id] = item
         dedup_table[article_id] = item.to_dict()
+
+    def forget_expired(now: float) -> None:
+        nonlocal index
+        state = story_state()
+        for old in expired(state, dedup, now):
+            del dedup_table[old]
+            del state[old]
+        index = FingerprintIndex.of(state)
 
     def stories(article: EnrichedArticle, matched: list[Rule]) -> tuple[EnrichedArticle, bool]:
         """Place the article in its story (state stored at once); whether it alerts."""
@@ -272,7 +286,9 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
         level = LEVELS.index(article.escalation.level)
         fingerprint = int(article.fingerprint, 16)
         state = story_state()
-        decision = decide(article.article_id, fingerprint, level, bool(matched), state, dedup, now)
+        decision = decide(
+            article.article_id, fingerprint, level, bool(matched), state, dedup, now, index
+        )
         previous = state.get(article.article_id)
         remember(
             article.article_id,
@@ -313,6 +329,7 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
         batch = Batch(stream, out, "alert")
         outcomes: list[Alert | DeadLetter | None] = []
         processed = 0
+        latest = 0.0  # the newest event time seen: the window ends there
         async for event in batch.stream.events():
             ctx = _context(event)
             MESSAGES_IN.labels(agent="alert", topic=ctx.topic).inc()
@@ -337,11 +354,10 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
                     records += alert_records(spike, [], None)
                 batch.add(event, records)
                 outcomes.append(alert)
+                latest = max(latest, _epoch(article.received_at))
             processed += 1
             if processed % DEDUP_SWEEP_EVERY == 0:
-                for old in expired(story_state(), dedup, time.time()):
-                    del dedup_table[old]
-                    seen.pop(old, None)
+                forget_expired(latest)
             if batch.due():
                 await batch.flush()
                 for outcome in outcomes:

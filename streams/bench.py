@@ -199,32 +199,19 @@ def _bench_stream(
     broker: str, kind: Literal["kafka", "embedded"], count: int, partitions: int, size: int
 ) -> dict[str, Any]:
     articles = bench_articles(count, size)
-    run = uuid.uuid4().hex[:8]
+    run = f"bench-{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory() as workdir:
         settings = Settings(
             broker=broker,
             broker_kind=kind,
-            app_id=f"newsstream-bench-{run}",
-            topic_raw=f"bench-{run}.raw",
-            topic_enriched=f"bench-{run}.enriched",
-            topic_alerts=f"bench-{run}.alerts",
-            topic_deadletter=f"bench-{run}.deadletter",
             partitions=partitions,
             metrics_port=0,
-        )
-        asyncio.run(ensure_topics(settings))
-        env = {
-            "NEWSSTREAM_BROKER_KIND": kind,
-            "NEWSSTREAM_APP_ID": settings.app_id,
-            "NEWSSTREAM_TOPIC_RAW": settings.topic_raw,
-            "NEWSSTREAM_TOPIC_ENRICHED": settings.topic_enriched,
-            "NEWSSTREAM_TOPIC_ALERTS": settings.topic_alerts,
-            "NEWSSTREAM_TOPIC_DEADLETTER": settings.topic_deadletter,
-            "NEWSSTREAM_PARTITIONS": str(partitions),
-            "NEWSSTREAM_DATA_DIR": workdir,
+            data_dir=workdir,
             # near-duplicates off unless asked for, so that every escalating article alerts
-            "NEWSSTREAM_DEDUP_WINDOW_S": os.environ.get("NEWSSTREAM_DEDUP_WINDOW_S", "0.001"),
-        }
+            dedup_window_s=float(os.environ.get("NEWSSTREAM_DEDUP_WINDOW_S", "0.001")),
+        ).isolated(run)
+        asyncio.run(ensure_topics(settings))
+        env = settings.as_env()
         log = Path(workdir) / "worker.log"
         with worker_process(broker, log_path=log, extra_env=env) as worker:
             warm = orjson.dumps({"id": "warm-up", "body": "Troops moved to the border."})
@@ -242,7 +229,7 @@ def _bench_stream(
             peak = _peak_rss_mb(worker.pid)
         to_enriched = [out[i] - sent[i] for i in sent if i in out]
         to_alert = [alerts[i] - sent[i] for i in sent if i in alerts]
-        pipe = asyncio.run(_pipe_rate(settings, settings.topic_raw, f"bench-{run}.pipe", count))
+        pipe = asyncio.run(_pipe_rate(settings, settings.topic_raw, f"{run}.pipe", count))
     return {
         "broker": kind,
         "articles": count,

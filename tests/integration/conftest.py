@@ -130,20 +130,14 @@ def make_settings(
     `overrides` sets further fields (security, replication); `create_topics=False` leaves the
     topics to the test.
     """
-    suffix = uuid.uuid4().hex[:8]
     made = Settings(
         broker=bootstrap,
         broker_kind=kind,
-        app_id=f"newsstream-test-{suffix}",
-        topic_raw=f"t{suffix}.raw",
-        topic_enriched=f"t{suffix}.enriched",
-        topic_alerts=f"t{suffix}.alerts",
-        topic_deadletter=f"t{suffix}.deadletter",
         partitions=3,
         metrics_port=0,
         max_message_bytes=200_000,
         **overrides,
-    )
+    ).isolated(f"test-{uuid.uuid4().hex[:8]}")
     if create_topics:
         asyncio.run(ensure_topics(made))
     return made
@@ -161,15 +155,7 @@ def settings(broker: BrokerLauncher) -> Settings:
 def worker_env(settings: Settings, data_dir: Path) -> dict[str, str]:
     """The environment that points a `newsstream worker` process at these settings."""
     return {
-        "NEWSSTREAM_BROKER_KIND": settings.broker_kind,
-        "NEWSSTREAM_APP_ID": settings.app_id,
-        "NEWSSTREAM_TOPIC_RAW": settings.topic_raw,
-        "NEWSSTREAM_TOPIC_ENRICHED": settings.topic_enriched,
-        "NEWSSTREAM_TOPIC_ALERTS": settings.topic_alerts,
-        "NEWSSTREAM_TOPIC_DEADLETTER": settings.topic_deadletter,
-        "NEWSSTREAM_PARTITIONS": str(settings.partitions),
-        "NEWSSTREAM_MAX_MESSAGE_BYTES": str(settings.max_message_bytes),
-        "NEWSSTREAM_ALERT_MIN_LEVEL": settings.alert_min_level,
+        **settings.as_env(),
         "NEWSSTREAM_DATA_DIR": str(data_dir),
         "NEWSSTREAM_SESSION_TIMEOUT_S": "10",
         "NEWSSTREAM_HEARTBEAT_INTERVAL_S": "1",

@@ -51,3 +51,22 @@ def test_settings_keep_passwords_secret(
 def test_settings_idempotence_only_on_apache_kafka() -> None:
     assert producer_kwargs(Settings(broker_kind="kafka"))["enable_idempotence"] is True
     assert producer_kwargs(Settings(broker_kind="embedded"))["enable_idempotence"] is False
+
+
+def test_settings_round_trip_through_worker_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = Settings(
+        broker="k1:9092",
+        partitions=7,
+        sasl_username="svc",
+        sasl_password="pw-1",  # type: ignore[arg-type]
+        rules_file=None,
+    ).isolated("run-1")
+    env = original.as_env()
+    assert env["NEWSSTREAM_TOPIC_RAW"] == "run-1.raw"
+    assert env["NEWSSTREAM_APP_ID"] == "newsstream-run-1"
+    assert "NEWSSTREAM_RULES_FILE" not in env
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    rebuilt = Settings()
+    assert rebuilt == original
+    assert rebuilt.sasl_password is not None and rebuilt.sasl_password.get_secret_value() == "pw-1"

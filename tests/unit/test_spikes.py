@@ -64,3 +64,35 @@ def test_spikes_level_is_high_at_twice_the_threshold() -> None:
 def test_spikes_state_round_trips_through_plain_data() -> None:
     state, _ = _feed([T0, T0 + 1])
     assert SpikeState.from_dict(state.to_dict()) == state
+
+
+def test_spikes_keys_are_named_entities_and_countries() -> None:
+    from streams.core.spikes import spike_keys
+    from streams.models import EnrichedArticle, Entity, Geo
+
+    article = EnrichedArticle(
+        article_id="a",
+        text="x",
+        received_at="2025-01-01T00:00:00Z",
+        processed_at="2025-01-01T00:00:00Z",
+        fingerprint="0" * 16,
+        pipeline_version="t",
+        entities=[
+            Entity(
+                text="Kyiv",
+                type="LOC",
+                canonical="Kyiv",
+                start=0,
+                end=4,
+                count=2,
+                geo=Geo(lat=50.4, lon=30.5, country="UA"),
+            ),
+            Entity(text="Wire", type="MISC", canonical="Wire", start=5, end=9),
+            Entity(text="NATO", type="ORG", canonical="NATO", start=10, end=14),
+        ],
+    )
+    assert spike_keys(article) == [
+        ("entity:Kyiv", "Kyiv"),
+        ("entity:NATO", "NATO"),
+        ("country:UA", "Ukraine"),
+    ]
