@@ -13,6 +13,7 @@ Both batch their outputs (see Batch) and acknowledge their inputs once the outpu
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 import time
@@ -45,6 +46,8 @@ log = logging.getLogger("streams.agents")
 DEDUP_SWEEP_EVERY = 500
 #: Agents publish the outputs of up to this many inputs together (one broker round trip).
 BATCH_MAX = 50
+#: A batch not yet due is flushed this long after its first input anyway.
+BATCH_MAX_WAIT_S = 0.5
 
 
 def to_json(model: EnrichedArticle | DeadLetter | Alert) -> bytes:
@@ -125,7 +128,9 @@ class Batch:
     """Input events whose outputs are published together; the inputs are acknowledged after.
 
     A batch is due when it is full or no further input is waiting, so under load a worker
-    pays one broker round trip per batch, and when idle it adds no delay. Acknowledging only
+    pays one broker round trip per batch, and when idle it adds no delay. A batch that is
+    still open BATCH_MAX_WAIT_S after its first event is flushed by a timer, so events never
+    wait on input that does not come (a paused or rebalancing stream). Acknowledging only
     after the outputs are stored keeps delivery at-least-once.
     """
 
@@ -136,11 +141,16 @@ class Batch:
         self._events: list[Any] = []
         self._records: list[Record] = []
         self._started = 0.0
+        self._lock = asyncio.Lock()
+        self._timer: asyncio.TimerHandle | None = None
+        self._flushes: set[asyncio.Task[None]] = set()
 
     def add(self, event: Any, records: list[Record]) -> None:
         """Take one input event and its outputs."""
         if not self._events:
             self._started = time.perf_counter()
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_later(BATCH_MAX_WAIT_S, self._flush_late)
         self._events.append(event)
         self._records.extend(records)
 
@@ -148,16 +158,28 @@ class Batch:
         """True when the batch is full or nothing else is waiting."""
         return len(self._events) >= BATCH_MAX or self.stream.channel.empty()
 
+    def _flush_late(self) -> None:
+        self._timer = None
+        task = asyncio.ensure_future(self.flush())
+        self._flushes.add(task)
+        task.add_done_callback(self._flushes.discard)
+
     async def flush(self) -> None:
         """Publish the outputs, wait for the broker, then acknowledge the inputs."""
-        await self._publisher.publish_many(self._records)
-        for event in self._events:
-            await self.stream.ack(event)
-        elapsed = time.perf_counter() - self._started
-        for _ in self._events:
-            PROCESSING_SECONDS.labels(agent=self._agent).observe(elapsed)
-        self._events.clear()
-        self._records.clear()
+        async with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            events, records, started = self._events, self._records, self._started
+            if not events:
+                return
+            self._events, self._records = [], []
+            await self._publisher.publish_many(records)
+            for event in events:
+                await self.stream.ack(event)
+            elapsed = time.perf_counter() - started
+            for _ in events:
+                PROCESSING_SECONDS.labels(agent=self._agent).observe(elapsed)
 
 
 def _value(event: Any) -> bytes:
