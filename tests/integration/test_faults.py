@@ -31,6 +31,11 @@ from tests.integration.faults import (
 pytestmark = [pytest.mark.integration, pytest.mark.fault]
 
 
+@pytest.mark.needs_kafka(
+    reason="the restarted worker recovers the alert stage's tables from their changelogs; "
+    "the embedded broker's end offsets are off by one batch, so that recovery may never end "
+    "(DESIGN §5: test state recovery on Apache Kafka)"
+)
 def test_fault_worker_killed_mid_stream_loses_nothing(
     settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
