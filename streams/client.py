@@ -66,7 +66,7 @@ def iter_file_messages(path: Path) -> Iterator[RawRecord]:
 
 
 async def _producer(settings: Settings) -> AIOKafkaProducer:
-    producer = AIOKafkaProducer(**producer_kwargs(settings), max_request_size=16 * 1024 * 1024)
+    producer = AIOKafkaProducer(**producer_kwargs(settings))
     await start_client(producer, settings)
     return producer
 

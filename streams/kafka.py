@@ -13,6 +13,9 @@ from streams.settings import Settings
 
 __all__ = ["client_kwargs", "producer_kwargs", "describe_broker", "start_client"]
 
+#: Largest produce request (a batch of records); single records stay under the topic limit.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+
 
 def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
     if not settings.security_protocol.endswith("SSL"):
@@ -45,6 +48,7 @@ def producer_kwargs(settings: Settings) -> dict[str, Any]:
         "acks": "all",
         "enable_idempotence": settings.broker_kind == "kafka",
         "linger_ms": 5,
+        "max_request_size": MAX_REQUEST_BYTES,
     }
 
 

@@ -21,8 +21,6 @@ log = logging.getLogger(__name__)
 PUBLISH_BACKOFF_S = 0.5
 #: Longest back-off: a broker that comes back is used again within this many seconds.
 PUBLISH_BACKOFF_MAX_S = 5.0
-#: Largest request the producer sends (a batch of outputs); records stay under the topic limit.
-MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
 
 #: One output: (topic, key, value).
@@ -50,9 +48,7 @@ class KafkaPublisher:
 
     async def _started(self) -> AIOKafkaProducer:
         if self._producer is None:
-            producer = AIOKafkaProducer(
-                **producer_kwargs(self._settings), max_request_size=MAX_REQUEST_BYTES
-            )
+            producer = AIOKafkaProducer(**producer_kwargs(self._settings))
             try:
                 await producer.start()
             except BaseException:
