@@ -2,23 +2,22 @@
 
 It takes the embedded broker's place behind the `BrokerLauncher` interface (DESIGN §5) when a
 test needs what only Apache Kafka has: idempotent producers, durable logs, a broker restart,
-replication across nodes, SASL authentication. Every node runs broker and controller in one
-JVM; a cluster's nodes form a static controller quorum of all of them. Client traffic goes to
-a PLAINTEXT listener, plus a SASL_PLAINTEXT one (PLAIN and SCRAM) with `sasl=True`; nodes talk
-to each other over PLAINTEXT on loopback. The jars come from Maven Central through
-`tools/kafka/fetch-jars.sh`; a JDK 17+ runs them.
+replication across nodes, SASL authentication, TLS. Every node runs broker and controller in
+one JVM (`streams.kafka_node`); a cluster's nodes form a static controller quorum of all of
+them. Client traffic goes to a PLAINTEXT listener, plus a SASL_PLAINTEXT one (PLAIN and SCRAM)
+with `sasl=True`, an SSL one with `tls=True`, and a SASL_SSL one with both; the certificate
+comes from a throwaway CA made at start (`ca_file`). Nodes talk to each other over PLAINTEXT
+on loopback. The jars come from Maven Central through `tools/kafka/fetch-jars.sh`; a JDK 17+
+runs them.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import os
 import secrets
 import shutil
 import signal
-import socket
-import struct
 import subprocess
 import tempfile
 import time
@@ -26,8 +25,22 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from streams.broker import LauncherContext, free_port, kafka_answers
+from streams.broker import LauncherContext
 from streams.errors import BrokerUnavailableError, ConfigError
+from streams.kafka_node import (
+    CONTROLLER_LISTENER,
+    LISTENER_PROTOCOLS,
+    PLAIN_LISTENER,
+    SASL_LISTENER,
+    SASL_SSL_LISTENER,
+    STARTUP_TIMEOUT_S,
+    KafkaNode,
+    TlsFiles,
+    broker_registered,
+    jdk_tool,
+    make_tls_files,
+    registered_brokers,
+)
 
 __all__ = [
     "KAFKA_VERSION",
@@ -37,18 +50,18 @@ __all__ = [
     "KafkaJarsMissingError",
     "KafkaNode",
     "SaslUser",
+    "TlsFiles",
     "default_lib_dir",
     "find_kafka_lib",
     "broker_registered",
     "registered_brokers",
+    "replication_settings",
+    "sasl_properties",
+    "tls_properties",
 ]
 
 #: The Kafka release tools/kafka/pom.xml resolves; the default cache directory is named after it.
 KAFKA_VERSION = "4.1.1"
-#: Seconds for fresh or restarted nodes to format, start and register themselves.
-STARTUP_TIMEOUT_S = 60.0
-#: Seconds a node gets to shut down cleanly on SIGTERM before it is killed.
-STOP_TIMEOUT_S = 30.0
 #: JVM options: a heap far below the JVM default, ample for test traffic. A cluster's three
 #: JVMs share a 2-core test machine, so each gets a smaller heap (measured: a 3-node cluster
 #: with 384 MB heaps starts in well under STARTUP_TIMEOUT_S).
@@ -73,8 +86,6 @@ BROKER_DEFAULTS: dict[str, str] = {
 }
 #: The SASL mechanisms the SASL listener offers; one user holds credentials for each.
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
-#: Listener names: clients, the controller quorum, and SASL_PLAINTEXT clients.
-PLAIN_LISTENER, CONTROLLER_LISTENER, SASL_LISTENER = "PLAINTEXT", "CONTROLLER", "SASL"
 
 
 class KafkaJarsMissingError(ConfigError):
@@ -112,34 +123,6 @@ def find_kafka_lib(lib_dir: str | Path | None = None) -> Path:
     return path
 
 
-def registered_brokers(host: str, port: int, timeout: float = 1.0) -> int:
-    """How many live brokers a Metadata (v4) request to host:port lists (0 when it fails).
-
-    A KRaft broker answers on its port before it has registered with the controller and been
-    unfenced; until then it lists no brokers and cannot place a topic's replicas.
-    """
-    client_id = b"newsstream-probe"
-    header = struct.pack(">hhih", 3, 4, 11, len(client_id)) + client_id
-    body = header + struct.pack(">ib", 0, 0)  # no topics, no auto-creation
-    try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
-            sock.sendall(struct.pack(">i", len(body)) + body)
-            reply = b""
-            while len(reply) < 16 and (chunk := sock.recv(16 - len(reply))):
-                reply += chunk
-    except OSError:
-        return 0
-    if len(reply) < 16:
-        return 0
-    correlation, _throttle, brokers = struct.unpack(">iii", reply[4:16])
-    return int(brokers) if correlation == 11 else 0
-
-
-def broker_registered(host: str, port: int, timeout: float = 1.0) -> bool:
-    """True when a Metadata request to host:port lists at least one live broker."""
-    return registered_brokers(host, port, timeout) > 0
-
-
 def replication_settings(size: int) -> dict[str, str]:
     """Replication of new and internal topics: all nodes up to 3, a write quorum up to 2."""
     factor, min_isr = str(min(size, 3)), str(min(size, 2))
@@ -149,115 +132,38 @@ def replication_settings(size: int) -> dict[str, str]:
     return {**settings, "default.replication.factor": factor, "min.insync.replicas": min_isr}
 
 
+def sasl_properties(user: SaslUser, listeners: list[str]) -> dict[str, str]:
+    """SASL settings: PLAIN users in each listener's JAAS config; SCRAM ones live in metadata."""
+    plain = "org.apache.kafka.common.security.plain.PlainLoginModule"
+    scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+    settings = {"sasl.enabled.mechanisms": ",".join(SASL_MECHANISMS)}
+    for listener in listeners:
+        prefix = f"listener.name.{listener.lower()}"
+        settings[f"{prefix}.plain.sasl.jaas.config"] = (
+            f'{plain} required user_{user.username}="{user.password}";'
+        )
+        for mechanism in SASL_MECHANISMS[1:]:
+            settings[f"{prefix}.{mechanism.lower()}.sasl.jaas.config"] = scram
+    return settings
+
+
+def tls_properties(files: TlsFiles) -> dict[str, str]:
+    """The server side of TLS for every SSL and SASL_SSL listener: a PKCS12 keystore."""
+    return {
+        "ssl.keystore.type": "PKCS12",
+        "ssl.keystore.location": str(files.keystore),
+        "ssl.keystore.password": files.password,
+        "ssl.key.password": files.password,
+        "ssl.client.auth": "none",
+    }
+
+
 def _cluster_id() -> str:
     """A random cluster id in Kafka's form: 16 bytes, URL-safe base64, no padding."""
     while True:
         text = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
         if not text.startswith("-"):  # Kafka rejects ids that read like a command-line flag
             return text
-
-
-def _java() -> str:
-    home = os.environ.get("JAVA_HOME")
-    candidate = Path(home) / "bin" / "java" if home else None
-    if candidate is not None and candidate.is_file():
-        return str(candidate)
-    found = shutil.which("java")
-    if found is None:
-        raise BrokerUnavailableError("no `java` on PATH: Apache Kafka needs a JDK 17 or newer")
-    return found
-
-
-class KafkaNode:
-    """One JVM of a launcher (broker and controller): its ports, directory and process.
-
-    The ports are chosen once, so a restart on the same directory comes back at the same
-    addresses.
-    """
-
-    def __init__(self, node_id: int, host: str, sasl: bool) -> None:
-        self.node_id = node_id
-        self.host = host
-        self.port = free_port(host)
-        self.controller_port = free_port(host)
-        self.sasl_port = free_port(host) if sasl else None
-        self.workdir: Path | None = None
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def address(self) -> str:
-        return f"{self.host}:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    @property
-    def log_path(self) -> Path | None:
-        """The node's stdout and stderr (kafka.log in its directory)."""
-        return self.workdir / "kafka.log" if self.workdir is not None else None
-
-    def listeners(self) -> dict[str, int]:
-        """Listener name -> port, the controller's included."""
-        ports = {PLAIN_LISTENER: self.port, CONTROLLER_LISTENER: self.controller_port}
-        if self.sasl_port is not None:
-            ports[SASL_LISTENER] = self.sasl_port
-        return ports
-
-    def launch(self, cmd: list[str]) -> None:
-        """Start the JVM (`cmd` without the config path), appending its output to kafka.log."""
-        assert self.workdir is not None and self.log_path is not None  # noqa: S101 - formatted
-        with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(  # noqa: S603 - a JVM on our jars, fixed arguments
-                [*cmd, str(self.workdir / "server.properties")],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                start_new_session=True,
-            )
-
-    def wait_ready(self, brokers: int, deadline: float) -> None:
-        """Block until the node serves and lists `brokers` live brokers, or raise."""
-        while time.monotonic() < deadline:
-            if self.proc is None or self.proc.poll() is not None:
-                code = self.proc.returncode if self.proc is not None else None
-                raise BrokerUnavailableError(
-                    f"Kafka node {self.node_id} exited with code {code}:\n{self.log_tail()}"
-                )
-            if (
-                kafka_answers(self.host, self.port)
-                and registered_brokers(self.host, self.port) >= brokers
-            ):
-                return
-            time.sleep(0.2)
-        raise BrokerUnavailableError(
-            f"Kafka node {self.node_id} did not serve on {self.address} with {brokers} live "
-            f"broker(s) within {STARTUP_TIMEOUT_S:.0f} s:\n{self.log_tail()}"
-        )
-
-    def log_tail(self, size: int = 3000) -> str:
-        path = self.log_path
-        if path is None or not path.is_file():
-            return ""
-        return path.read_text(errors="replace")[-size:]
-
-    def signal(self, sig: signal.Signals) -> None:
-        """Send `sig` to the node's process group (no-op when it is not running)."""
-        if self.proc is not None and self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, sig)
-
-    def reap(self) -> None:
-        """Wait for the process to end, killing it after STOP_TIMEOUT_S; forget it."""
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return
-        try:
-            proc.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 class ApacheKafkaCluster(LauncherContext):
@@ -278,14 +184,17 @@ class ApacheKafkaCluster(LauncherContext):
         host: str = "127.0.0.1",
         base_dir: str | Path | None = None,
         sasl: bool = False,
+        tls: bool = False,
     ) -> None:
         if size < 1:
             raise ConfigError(f"a Kafka cluster needs at least one node, not {size}")
         self.lib_dir = find_kafka_lib(lib_dir)
         self.host = host
         self.base_dir = base_dir
-        self.nodes = [KafkaNode(i + 1, host, sasl) for i in range(size)]
+        self.nodes = [KafkaNode(i + 1, host, sasl, tls) for i in range(size)]
         self.sasl_user = SaslUser.random() if sasl else None
+        self.tls = tls
+        self.tls_files: TlsFiles | None = None
         self.workdir: Path | None = None
 
     @property
@@ -305,6 +214,27 @@ class ApacheKafkaCluster(LauncherContext):
         return ",".join(f"{node.host}:{node.sasl_port}" for node in self.nodes)
 
     @property
+    def ssl_bootstrap(self) -> str:
+        """Every node's SSL address, comma-separated (launchers with `tls=True`)."""
+        if not self.tls:
+            raise ConfigError("this Kafka launcher was created without tls=True")
+        return ",".join(f"{node.host}:{node.ssl_port}" for node in self.nodes)
+
+    @property
+    def sasl_ssl_bootstrap(self) -> str:
+        """Every node's SASL_SSL address (launchers with both `sasl=True` and `tls=True`)."""
+        if not self.tls or self.sasl_user is None:
+            raise ConfigError("this Kafka launcher was created without sasl=True and tls=True")
+        return ",".join(f"{node.host}:{node.sasl_ssl_port}" for node in self.nodes)
+
+    @property
+    def ca_file(self) -> Path:
+        """The throwaway CA's certificate (PEM) that TLS clients trust; made by start()."""
+        if self.tls_files is None:
+            raise ConfigError("no TLS files: create the launcher with tls=True and start it")
+        return self.tls_files.ca_file
+
+    @property
     def running(self) -> bool:
         """True when every node's process is alive."""
         return all(node.running for node in self.nodes)
@@ -312,7 +242,6 @@ class ApacheKafkaCluster(LauncherContext):
     def _properties(self, node: KafkaNode) -> dict[str, str]:
         assert node.workdir is not None  # noqa: S101 - set by _format
         ports = node.listeners()
-        protocols = {SASL_LISTENER: "SASL_PLAINTEXT"}
         settings = {
             "process.roles": "broker,controller",
             "node.id": str(node.node_id),
@@ -321,40 +250,31 @@ class ApacheKafkaCluster(LauncherContext):
             ),
             "listeners": ",".join(f"{name}://{node.host}:{p}" for name, p in ports.items()),
             "advertised.listeners": ",".join(
-                f"{name}://{node.host}:{p}" for name, p in ports.items() if name != "CONTROLLER"
+                f"{name}://{node.host}:{p}"
+                for name, p in ports.items()
+                if name != CONTROLLER_LISTENER
             ),
             "controller.listener.names": CONTROLLER_LISTENER,
             "inter.broker.listener.name": PLAIN_LISTENER,
             "listener.security.protocol.map": ",".join(
-                f"{name}:{protocols.get(name, 'PLAINTEXT')}" for name in ports
+                f"{name}:{LISTENER_PROTOCOLS[name]}" for name in ports
             ),
             "log.dirs": str(node.workdir / "data"),
             **BROKER_DEFAULTS,
             **replication_settings(self.size),
         }
-        return settings | self._sasl_properties()
-
-    def _sasl_properties(self) -> dict[str, str]:
-        """PLAIN users in the listener's JAAS config; SCRAM ones come from the metadata log."""
-        user = self.sasl_user
-        if user is None:
-            return {}
-        prefix = f"listener.name.{SASL_LISTENER.lower()}"
-        plain = "org.apache.kafka.common.security.plain.PlainLoginModule"
-        scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
-        settings = {
-            "sasl.enabled.mechanisms": ",".join(SASL_MECHANISMS),
-            f"{prefix}.plain.sasl.jaas.config": (
-                f'{plain} required user_{user.username}="{user.password}";'
-            ),
-        }
-        for mechanism in SASL_MECHANISMS[1:]:
-            settings[f"{prefix}.{mechanism.lower()}.sasl.jaas.config"] = scram
+        if self.sasl_user is not None:
+            sasl = [name for name in (SASL_LISTENER, SASL_SSL_LISTENER) if name in ports]
+            settings |= sasl_properties(self.sasl_user, sasl)
+        if self.tls_files is not None:
+            settings |= tls_properties(self.tls_files)
         return settings
 
     def _format(self, workdir: Path) -> None:
         """Write each node's server.properties and format its log directory (one cluster id)."""
         cluster_id = _cluster_id()
+        if self.tls:
+            self.tls_files = make_tls_files(workdir / "tls")
         scram: list[str] = []
         if self.sasl_user is not None:
             name, password = self.sasl_user.username, self.sasl_user.password
@@ -365,8 +285,8 @@ class ApacheKafkaCluster(LauncherContext):
             node.workdir.mkdir()
             config = node.workdir / "server.properties"
             config.write_text("".join(f"{k}={v}\n" for k, v in self._properties(node).items()))
-            cmd = [_java(), "-cp", str(self.lib_dir / "*"), "kafka.tools.StorageTool", "format"]
-            cmd += ["-t", cluster_id, "-c", str(config), *scram]
+            cmd = [jdk_tool("java"), "-cp", str(self.lib_dir / "*"), "kafka.tools.StorageTool"]
+            cmd += ["format", "-t", cluster_id, "-c", str(config), *scram]
             done = subprocess.run(  # noqa: S603 - a JVM on the jars we were given, fixed arguments
                 cmd, capture_output=True, text=True, timeout=STARTUP_TIMEOUT_S, check=False
             )
@@ -379,7 +299,7 @@ class ApacheKafkaCluster(LauncherContext):
                 )
 
     def _command(self) -> list[str]:
-        cmd = [_java(), *JVM_OPTS, self.heap]
+        cmd = [jdk_tool("java"), *JVM_OPTS, self.heap]
         if LOG4J_CONFIG.is_file():
             cmd.append(f"-Dlog4j2.configurationFile={LOG4J_CONFIG}")
         return [*cmd, "-cp", str(self.lib_dir / "*"), "kafka.Kafka"]
@@ -426,6 +346,7 @@ class ApacheKafkaCluster(LauncherContext):
         if not keep_data and self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
+            self.tls_files = None
             for node in self.nodes:
                 node.workdir = None
 
@@ -445,8 +366,9 @@ class ApacheKafkaBroker(ApacheKafkaCluster):
         host: str = "127.0.0.1",
         base_dir: str | Path | None = None,
         sasl: bool = False,
+        tls: bool = False,
     ) -> None:
-        super().__init__(1, lib_dir, host, base_dir, sasl)
+        super().__init__(1, lib_dir, host, base_dir, sasl, tls)
 
     @property
     def port(self) -> int:

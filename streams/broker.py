@@ -26,10 +26,19 @@ __all__ = [
     "free_port",
     "wait_for_kafka",
     "kafka_answers",
+    "reap_process_group",
+    "signal_process_group",
+    "stop_process_group",
 ]
 
 #: Seconds to wait for a freshly started broker to answer an ApiVersions request.
 STARTUP_TIMEOUT_S = 30.0
+#: Seconds the embedded broker gets to stop on SIGTERM before it is killed.
+STOP_TIMEOUT_S = 5.0
+#: Seconds a child process group gets to stop on SIGTERM when the caller names no timeout.
+CHILD_STOP_TIMEOUT_S = 15.0
+#: Seconds to wait for a child to be reaped once its process group got SIGKILL.
+KILL_WAIT_S = 5.0
 
 
 class BrokerLauncher(Protocol):
@@ -82,6 +91,34 @@ def wait_for_kafka(bootstrap: str, timeout: float = STARTUP_TIMEOUT_S) -> None:
             return
         time.sleep(0.1)
     raise BrokerUnavailableError(f"no Kafka broker answered at {bootstrap} within {timeout:.0f} s")
+
+
+def signal_process_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    """Send `sig` to a child started with `start_new_session=True`, and to its children."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+
+
+def reap_process_group(proc: subprocess.Popen[bytes], timeout: float) -> None:
+    """Wait up to `timeout` s for the child to end, then SIGKILL what is left of its group.
+
+    The group is killed even when its leader ended in time, so no grandchild outlives it.
+    """
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=timeout)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=KILL_WAIT_S)
+
+
+def stop_process_group(
+    proc: subprocess.Popen[bytes], timeout: float = CHILD_STOP_TIMEOUT_S
+) -> None:
+    """SIGTERM a child's process group, SIGKILL it after `timeout` s; always reap the child."""
+    signal_process_group(proc, signal.SIGTERM)
+    reap_process_group(proc, timeout)
 
 
 class LauncherContext:
@@ -165,16 +202,8 @@ class EmbeddedBroker(LauncherContext):
     def stop(self) -> None:
         """Stop the broker (SIGTERM, then SIGKILL) and reap it."""
         proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+        if proc is not None:
+            stop_process_group(proc, STOP_TIMEOUT_S)
 
     @property
     def pid(self) -> int | None:

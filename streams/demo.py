@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -13,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from streams.broker import EmbeddedBroker
+from streams.broker import EmbeddedBroker, stop_process_group
 from streams.client import AlertFilter, follow_alerts, iter_file_messages, produce_records
 from streams.models import Alert, Level
 from streams.settings import Settings
@@ -52,24 +51,7 @@ def worker_process(
     try:
         yield proc
     finally:
-        stop_process_group(proc)
-
-
-def stop_process_group(
-    proc: subprocess.Popen[bytes], timeout: float = WORKER_STOP_TIMEOUT_S
-) -> None:
-    """SIGTERM the child's process group, then SIGKILL it if it lingers; always reap it."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pass
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=5)
+        stop_process_group(proc, WORKER_STOP_TIMEOUT_S)
 
 
 def run_demo(

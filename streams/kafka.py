@@ -78,6 +78,10 @@ def _unreachable(settings: Settings, logged: list[str]) -> BrokerUnavailableErro
             f"authentication failed at {where} with {settings.sasl_mechanism or 'PLAIN'}: "
             "check NEWSSTREAM_SASL_USERNAME and NEWSSTREAM_SASL_PASSWORD"
         )
+    if any("CERTIFICATE_VERIFY_FAILED" in line for line in logged):
+        return BrokerUnavailableError(
+            f"the TLS certificate of {where} is not trusted: check NEWSSTREAM_SSL_CAFILE"
+        )
     return BrokerUnavailableError(
         f"cannot reach broker at {where} (is Kafka running? "
         "try `newsstream demo` for the embedded broker)"

@@ -46,13 +46,14 @@ def selected_broker() -> BrokerKind:
     return "kafka" if kind == "kafka" else "embedded"
 
 
-def apache_kafka(sasl: bool = False) -> ApacheKafkaBroker:
+def apache_kafka(sasl: bool = False, tls: bool = False) -> ApacheKafkaBroker:
     """An Apache Kafka launcher (not started); the test fails when the jars are missing.
 
-    `sasl` adds a SASL_PLAINTEXT listener and a user with a fresh password.
+    `sasl` adds a SASL_PLAINTEXT listener and a user with a fresh password; `tls` an SSL
+    listener with a throwaway CA (and a SASL_SSL one with `sasl` too).
     """
     try:
-        return ApacheKafkaBroker(sasl=sasl)
+        return ApacheKafkaBroker(sasl=sasl, tls=tls)
     except KafkaJarsMissingError as exc:
         pytest.fail(f"NEWSSTREAM_TEST_BROKER=kafka but {exc}", pytrace=False)
 
@@ -117,6 +118,20 @@ def sasl_kafka(request: pytest.FixtureRequest) -> Iterator[ApacheKafkaBroker]:
     """
     _skip_unless_kafka(request.node)
     launcher = apache_kafka(sasl=True)
+    launcher.start()
+    yield launcher
+    launcher.stop()
+
+
+@pytest.fixture(scope="module")
+def tls_kafka(request: pytest.FixtureRequest) -> Iterator[ApacheKafkaBroker]:
+    """A started single Apache Kafka with SSL and SASL_SSL listeners, shared by a module.
+
+    Its certificate, for 127.0.0.1 and localhost, comes from a CA made at start
+    (`tls_kafka.ca_file`). Like `sasl_kafka`, it skips by itself on the embedded broker.
+    """
+    _skip_unless_kafka(request.node)
+    launcher = apache_kafka(sasl=True, tls=True)
     launcher.start()
     yield launcher
     launcher.stop()

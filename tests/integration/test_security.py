@@ -1,4 +1,4 @@
-"""SASL on Apache Kafka: commands and a worker authenticate and never show the password."""
+"""SASL and TLS on Apache Kafka: clients authenticate, check the certificate, hide passwords."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import asyncio
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 
 from streams.apache_kafka import ApacheKafkaBroker
+from streams.kafka_node import make_ca
 from streams.settings import Settings
 from streams.topics import topic_specs
 from tests.articles import CALM_SPORT, CLEAN_ESCALATION
@@ -21,7 +24,7 @@ from tests.integration.kafka_io import run_cli as run
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.needs_kafka(reason="the embedded broker has no SASL listener"),
+    pytest.mark.needs_kafka(reason="the embedded broker has no SASL or TLS listener"),
 ]
 
 MECHANISMS = ["PLAIN", "SCRAM-SHA-512"]
@@ -41,41 +44,71 @@ def sasl_settings(kafka: ApacheKafkaBroker, mechanism: str, password: str) -> Se
     )
 
 
+def tls_settings(kafka: ApacheKafkaBroker, protocol: str, ca_file: Path) -> Settings:
+    """Settings on the SSL or SASL_SSL listener, trusting `ca_file`; topics left to commands."""
+    sasl: dict[str, Any] = {}
+    if protocol == "SASL_SSL":
+        assert kafka.sasl_user is not None
+        sasl = {
+            "sasl_mechanism": "SCRAM-SHA-512",
+            "sasl_username": kafka.sasl_user.username,
+            "sasl_password": kafka.sasl_user.password,
+        }
+    bootstrap = kafka.ssl_bootstrap if protocol == "SSL" else kafka.sasl_ssl_bootstrap
+    return make_settings(
+        bootstrap,
+        "kafka",
+        create_topics=False,
+        security_protocol=protocol,
+        ssl_cafile=str(ca_file),
+        **sasl,
+    )
+
+
 def command_env(settings: Settings, data_dir: Path) -> dict[str, str]:
-    """A worker's environment plus the broker, the SASL settings and verbose JSON logs."""
-    assert settings.sasl_mechanism is not None and settings.sasl_password is not None
+    """A worker's environment (broker and security settings included) and verbose JSON logs."""
     return {
         **worker_env(settings, data_dir),
         "NEWSSTREAM_BROKER": settings.bootstrap_servers,
-        "NEWSSTREAM_SECURITY_PROTOCOL": settings.security_protocol,
-        "NEWSSTREAM_SASL_MECHANISM": settings.sasl_mechanism,
-        "NEWSSTREAM_SASL_USERNAME": settings.sasl_username or "",
-        "NEWSSTREAM_SASL_PASSWORD": settings.sasl_password.get_secret_value(),
         "NEWSSTREAM_METRICS_PORT": "0",
         "NEWSSTREAM_LOG_FORMAT": "json",
         "NEWSSTREAM_LOG_LEVEL": "DEBUG",
     }
 
 
-@pytest.mark.parametrize("mechanism", MECHANISMS)
-def test_security_sasl_topics_produce_worker(
-    sasl_kafka: ApacheKafkaBroker, mechanism: str, tmp_path: Path
-) -> None:
-    assert sasl_kafka.sasl_user is not None
-    password = sasl_kafka.sasl_user.password
-    settings = sasl_settings(sasl_kafka, mechanism, password)
-    env = command_env(settings, tmp_path)
+@dataclass
+class RoundTrip:
+    """What `topics --create`, `produce` of two articles and a worker did."""
 
+    topic_states: dict[str, tuple[bool, bool]]
+    sent: int
+    worker_code: int
+    worker_log: str
+    enriched_ids: list[str]
+    outputs: list[str]  # every command's stdout and stderr, and the worker's log
+
+    def enriched_logged(self, article_id: str) -> bool:
+        """True when the worker logged enriching `article_id` at DEBUG."""
+        lines = [line for line in self.worker_log.splitlines() if line.startswith("{")]
+        entries = [orjson.loads(line) for line in lines]
+        return any(
+            e["level"] == "DEBUG"
+            and e["logger"] == "streams.agents"
+            and e["msg"].startswith(f"enriched {article_id}")
+            for e in entries
+        )
+
+
+def round_trip(settings: Settings, env: dict[str, str], tmp_path: Path) -> RoundTrip:
+    """Create the topics and produce two articles with the CLI; a worker enriches them."""
     topics = run(["topics", "--create", "--json"], env)
     assert topics.returncode == 0, topics.stderr
     states = {t["name"]: (t["exists"], t["created"]) for t in orjson.loads(topics.stdout)}
-    assert states == {spec.name: (True, True) for spec in topic_specs(settings)}
 
     feed = tmp_path / "two.jsonl"
     feed.write_bytes(orjson.dumps(CLEAN_ESCALATION) + b"\n" + orjson.dumps(CALM_SPORT) + b"\n")
     produced = run(["produce", str(feed), "--json"], env)
     assert produced.returncode == 0, produced.stderr
-    assert orjson.loads(produced.stdout)["sent"] == 2
 
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
@@ -100,14 +133,32 @@ def test_security_sasl_topics_produce_worker(
         worker.terminate()
         code = worker.wait(timeout=30)
     worker_log = log_path.read_text(errors="replace")
-    assert code == 0, worker_log[-3000:]
-    ids = sorted(str(value["article_id"]) for _key, value in seen[settings.topic_enriched])
-    assert ids == ["calm-sport-1", "esc-json-1"], worker_log[-3000:]
+    return RoundTrip(
+        topic_states=states,
+        sent=orjson.loads(produced.stdout)["sent"],
+        worker_code=code,
+        worker_log=worker_log,
+        enriched_ids=sorted(str(v["article_id"]) for _k, v in seen[settings.topic_enriched]),
+        outputs=[topics.stdout, topics.stderr, produced.stdout, produced.stderr, worker_log],
+    )
 
-    entries = [orjson.loads(line) for line in worker_log.splitlines() if line.startswith("{")]
-    debug = [e["msg"] for e in entries if e["level"] == "DEBUG" and e["logger"] == "streams.agents"]
-    assert any(msg.startswith("enriched esc-json-1") for msg in debug), worker_log[-3000:]
-    for output in (topics.stdout, topics.stderr, produced.stdout, produced.stderr, worker_log):
+
+@pytest.mark.parametrize("mechanism", MECHANISMS)
+def test_security_sasl_topics_produce_worker(
+    sasl_kafka: ApacheKafkaBroker, mechanism: str, tmp_path: Path
+) -> None:
+    assert sasl_kafka.sasl_user is not None
+    password = sasl_kafka.sasl_user.password
+    settings = sasl_settings(sasl_kafka, mechanism, password)
+
+    trip = round_trip(settings, command_env(settings, tmp_path), tmp_path)
+
+    assert trip.topic_states == {spec.name: (True, True) for spec in topic_specs(settings)}
+    assert trip.sent == 2
+    assert trip.worker_code == 0, trip.worker_log[-3000:]
+    assert trip.enriched_ids == ["calm-sport-1", "esc-json-1"], trip.worker_log[-3000:]
+    assert trip.enriched_logged("esc-json-1"), trip.worker_log[-3000:]
+    for output in trip.outputs:
         assert password not in output
 
 
@@ -126,3 +177,51 @@ def test_security_wrong_password_is_one_line_and_exit_1(
     assert "Traceback" not in done.stderr
     assert "authentication" in lines[0].lower(), lines[0]
     assert wrong not in done.stderr
+
+
+@pytest.mark.parametrize("protocol", ["SSL", "SASL_SSL"])
+def test_security_tls_topics_produce_worker(
+    tls_kafka: ApacheKafkaBroker, protocol: str, tmp_path: Path
+) -> None:
+    settings = tls_settings(tls_kafka, protocol, tls_kafka.ca_file)
+    assert settings.security_protocol == protocol
+
+    trip = round_trip(settings, command_env(settings, tmp_path), tmp_path)
+
+    assert trip.topic_states == {spec.name: (True, True) for spec in topic_specs(settings)}
+    assert trip.sent == 2
+    assert trip.worker_code == 0, trip.worker_log[-3000:]
+    assert trip.enriched_ids == ["calm-sport-1", "esc-json-1"], trip.worker_log[-3000:]
+    assert trip.enriched_logged("esc-json-1"), trip.worker_log[-3000:]
+    assert tls_kafka.sasl_user is not None
+    for output in trip.outputs:
+        assert tls_kafka.sasl_user.password not in output
+
+
+def test_security_tls_plaintext_client_on_tls_port_fails(tls_kafka: ApacheKafkaBroker) -> None:
+    """The SSL listener really speaks TLS: a PLAINTEXT client gets no answer from it."""
+    env = {"NEWSSTREAM_BROKER": tls_kafka.ssl_bootstrap, "NEWSSTREAM_BROKER_KIND": "kafka"}
+    done = run(["topics"], env)
+    assert done.returncode == 1, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["topics", "produce"])
+def test_security_tls_wrong_ca_is_one_line_and_exit_1(
+    tls_kafka: ApacheKafkaBroker, command: str, tmp_path: Path
+) -> None:
+    wrong_ca = make_ca(tmp_path / "other-ca", "not-the-broker-ca")
+    settings = tls_settings(tls_kafka, "SSL", wrong_ca)
+    feed = tmp_path / "one.jsonl"
+    feed.write_bytes(orjson.dumps(CLEAN_ESCALATION) + b"\n")
+    args = ["produce", str(feed)] if command == "produce" else [command]
+    done = run(args, command_env(settings, tmp_path))
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"newsstream {command}: "), lines[0]
+    assert "Traceback" not in done.stderr
+    assert f"{tls_kafka.ssl_bootstrap} (SSL)" in lines[0], lines[0]
+    assert "certificate" in lines[0] and "NEWSSTREAM_SSL_CAFILE" in lines[0], lines[0]
