@@ -4,11 +4,14 @@
                  └─► news.deadletter
 
 - `enrich` (scales with the partitions of news.raw): core enrichment; bad input is dead-lettered.
-- `alert`: near-duplicate stories (table `dedup`), `duplicate_of`, subscriber rules, and spike
-  counts per entity and country (table `spikes`). It reads one partition, so that duplicates
-  and mentions from any source meet in one place. It publishes news.enriched.
+- `alert`: near-duplicate stories, `duplicate_of`, subscriber rules, and spike counts per
+  entity and country. It reads one partition, so that duplicates and mentions from any
+  source meet in one place. It publishes news.enriched. Its state (streams.core.alert_state)
+  is stored in `<app>-alert-state` and restored from there when the partition moves
+  (streams.state_log).
 
-Both batch their outputs (see Batch) and acknowledge their inputs once the outputs are stored.
+Both batch their outputs (see Batch) and acknowledge their inputs once the outputs are stored;
+the alert stage's state changes go out in the same batch as the outputs they produced.
 """
 
 from __future__ import annotations
@@ -17,33 +20,35 @@ import asyncio
 import logging
 import ssl
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import faust
 import orjson
+from faust.types import TP
 from pydantic import ValidationError
 
-from streams.core.alerting import escalation_alert, spike_alert
-from streams.core.dedup import DedupParams, FingerprintIndex, Seen, decide, expired
+from streams.core.alert_state import AlertState, epoch
+from streams.core.alerting import escalation_alert
+from streams.core.dedup import DedupParams
 from streams.core.pipeline import MessageContext, dead_letter, enrich
 from streams.core.rules import Rule, matching_rules
-from streams.core.spikes import SpikeParams, SpikeState, observe, spike_keys
+from streams.core.spikes import SpikeParams
 from streams.errors import InvalidSchemaError
 from streams.metrics import DEAD_LETTERS, MESSAGES_IN, PROCESSING_SECONDS
-from streams.models import LEVELS, Alert, DeadLetter, EnrichedArticle
-from streams.publish import KafkaPublisher, Publisher, Record
+from streams.models import Alert, DeadLetter, EnrichedArticle
+from streams.publish import KafkaPublisher, MemoryPublisher, Publisher, Record
 from streams.settings import Settings, configured_rules
-from streams.topics import DEDUP_TABLE, SPIKES_TABLE
+from streams.state_log import KafkaStateLog, MemoryStateLog, StateLog, state_records
 
 __all__ = ["NewsApp", "create_app", "to_json"]
 
 log = logging.getLogger("streams.agents")
 
-#: Expired dedup entries are swept every this many articles.
-DEDUP_SWEEP_EVERY = 500
+#: Expired stories and quiet spike keys are swept from the state every this many articles.
+STATE_SWEEP_EVERY = 500
 #: Agents publish the outputs of up to this many inputs together (one broker round trip).
 BATCH_MAX = 50
 #: A batch not yet due is flushed this long after its first input anyway.
@@ -55,19 +60,14 @@ def to_json(model: EnrichedArticle | DeadLetter | Alert) -> bytes:
     return orjson.dumps(model.model_dump(mode="json", by_alias=True))
 
 
-def _epoch(stamp: str) -> float:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
-
-
 @dataclass
 class NewsApp:
-    """The Faust app with its agents, tables and the publisher they send through."""
+    """The Faust app with its agents, the alert stage's state and the publisher they use."""
 
     app: faust.App
     enrich_agent: Any
     alert_agent: Any
-    dedup_table: Any
-    spike_table: Any
+    state: AlertState
     publisher: Publisher
     settings: Settings
     rules: tuple[Rule, ...]
@@ -134,10 +134,17 @@ class Batch:
     after the outputs are stored keeps delivery at-least-once.
     """
 
-    def __init__(self, stream: Any, publisher: Publisher, agent: str) -> None:
+    def __init__(
+        self,
+        stream: Any,
+        publisher: Publisher,
+        agent: str,
+        trailer: Callable[[], list[Record]] | None = None,
+    ) -> None:
         self.stream = stream.noack()
         self._publisher = publisher
         self._agent = agent
+        self._trailer = trailer  # records added at flush time (the state changes)
         self._events: list[Any] = []
         self._records: list[Record] = []
         self._started = 0.0
@@ -174,6 +181,8 @@ class Batch:
             if not events:
                 return
             self._events, self._records = [], []
+            if self._trailer is not None:
+                records += self._trailer()
             await self._publisher.publish_many(records)
             for event in events:
                 await self.stream.ack(event)
@@ -186,11 +195,26 @@ def _value(event: Any) -> bytes:
     return event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
 
 
-def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsApp:
-    """Build the app; `publisher` defaults to the app's own topics (tests may pass another)."""
+@dataclass
+class _Holding:
+    """Whether the alert state in memory is current: this worker kept the stories partition
+    since the state was last restored."""
+
+    current: bool = False
+
+
+def create_app(
+    settings: Settings, publisher: Publisher | None = None, state_log: StateLog | None = None
+) -> NewsApp:
+    """Build the app; `publisher` defaults to the app's own topics (tests may pass another).
+
+    `state_log` restores the alert state: the changelog topic by default, the records a
+    MemoryPublisher caught when one is passed.
+    """
     app = _faust_app(settings)
     if publisher is None:
         kafka = KafkaPublisher(settings)
+        state_log = state_log or KafkaStateLog(settings, kafka)
 
         async def close_publisher(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
             await kafka.stop()
@@ -219,9 +243,21 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
             partitions=partitions,
         )
 
-    dedup_table = app.Table(DEDUP_TABLE, partitions=1)
-    spike_table = app.Table(SPIKES_TABLE, partitions=1)
-    seen: dict[str, Seen] = {}  # read-through copy of dedup_table, rebuilt when they differ
+    state = AlertState(dedup, spikes)
+    if state_log is None:
+        if not isinstance(out, MemoryPublisher):
+            raise TypeError("a publisher other than the default needs its own state_log")
+        state_log = MemoryStateLog(out, settings.state_topic)
+    restorer: StateLog = state_log
+    stories_partition = TP(settings.stories_topic, 0)
+    holding = _Holding()
+
+    async def on_assigned(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        assigned = args[0] if args else kwargs.get("assigned", ())
+        if stories_partition not in assigned:
+            holding.current = False  # another worker may change the state meanwhile
+
+    app.on_partitions_assigned.connect(on_assigned)
 
     def dead_letter_record(letter: DeadLetter, key: bytes | None) -> Record:
         DEAD_LETTERS.labels(error_type=letter.error.type).inc()
@@ -278,81 +314,20 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
                     yield item
                 results.clear()
 
-    index = FingerprintIndex()  # the fingerprints of `seen`, for the near-duplicate search
-
-    def story_state() -> dict[str, Seen]:
-        nonlocal index
-        if len(seen) != len(dedup_table):  # first use, or the table was recovered
-            seen.clear()
-            seen.update({k: Seen.from_dict(v) for k, v in dedup_table.items()})
-            index = FingerprintIndex.of(seen)
-        return seen
-
-    def remember(article_id: str, item: Seen) -> None:
-        if article_id not in seen:
-            index.add(article_id, item)
-        seen[article_id] = item
-        dedup_table[article_id] = item.to_dict()
-
-    def forget_expired(now: float) -> None:
-        nonlocal index
-        state = story_state()
-        for old in expired(state, dedup, now):
-            del dedup_table[old]
-            del state[old]
-        index = FingerprintIndex.of(state)
-
-    def stories(article: EnrichedArticle, matched: list[Rule]) -> tuple[EnrichedArticle, bool]:
-        """Place the article in its story (state stored at once); whether it alerts."""
-        now = _epoch(article.received_at)
-        level = LEVELS.index(article.escalation.level)
-        fingerprint = int(article.fingerprint, 16)
-        state = story_state()
-        decision = decide(
-            article.article_id, fingerprint, level, bool(matched), state, dedup, now, index
-        )
-        previous = state.get(article.article_id)
-        remember(
-            article.article_id,
-            Seen(
-                fingerprint,
-                previous.seen_at if previous else now,
-                decision.root,
-                previous.alerted if previous else -1,
-                level if decision.alert else (previous.triggered if previous else -1),
-            ),
-        )
-        if decision.alert and decision.root != article.article_id:
-            root = state[decision.root]
-            remember(decision.root, replace(root, alerted=max(root.alerted, level)))
-        elif decision.alert:
-            remember(article.article_id, replace(state[article.article_id], alerted=level))
-        return article.model_copy(update={"duplicate_of": decision.duplicate_of}), decision.alert
-
-    def spike_alerts(article: EnrichedArticle) -> list[Alert]:
-        """Count a flagged new story towards its entities and countries; the spikes it fires."""
-        if not article.escalation.flag or article.duplicate_of is not None:
-            return []
-        now = _epoch(article.received_at)
-        fired = []
-        for key, name in spike_keys(article):
-            stored = spike_table.get(key)
-            previous = SpikeState.from_dict(stored) if stored else None
-            state, fires = observe(previous, now, spikes, article.article_id)
-            if state != previous:
-                spike_table[key] = state.to_dict()
-            if fires:
-                categories = article.escalation.categories
-                fired.append(spike_alert(key, name, state, spikes, categories, datetime.now(UTC)))
-        return fired
+    def state_trailer() -> list[Record]:
+        return state_records(settings.state_topic, state.take_changes())
 
     @app.agent(raw_topic(settings.stories_topic, partitions=1), name="alert")
     async def alert_agent(stream: Any) -> AsyncIterator[Alert | DeadLetter | None]:
-        batch = Batch(stream, out, "alert")
+        batch = Batch(stream, out, "alert", trailer=state_trailer)
         outcomes: list[Alert | DeadLetter | None] = []
         processed = 0
         latest = 0.0  # the newest event time seen: the window ends there
         async for event in batch.stream.events():
+            if not holding.current:
+                await batch.flush()
+                await restorer.restore(state)
+                holding.current = True
             ctx = _context(event)
             MESSAGES_IN.labels(agent="alert", topic=ctx.topic).inc()
             value = _value(event)
@@ -364,26 +339,28 @@ def create_app(settings: Settings, publisher: Publisher | None = None) -> NewsAp
                 batch.add(event, [dead_letter_record(letter, ctx.key)])
                 outcomes.append(letter)
             else:
+                now = epoch(article.received_at)
                 matched = matching_rules(article, rules)
-                article, alerts = stories(article, matched)
+                article, alerts = state.place(article, bool(matched), now)
                 records: list[Record] = [
                     (settings.topic_enriched, article.article_id.encode("utf-8"), to_json(article))
                 ]
-                alert = escalation_alert(article, matched, datetime.now(UTC)) if alerts else None
+                created = datetime.now(UTC)
+                alert = escalation_alert(article, matched, created) if alerts else None
                 if alert is not None:
                     records += alert_records(alert, matched, article.article_id)
-                for spike in spike_alerts(article):
+                for spike in state.spike_alerts(article, now, created):
                     records += alert_records(spike, [], None)
                 batch.add(event, records)
                 outcomes.append(alert)
-                latest = max(latest, _epoch(article.received_at))
+                latest = max(latest, now)
             processed += 1
-            if processed % DEDUP_SWEEP_EVERY == 0:
-                forget_expired(latest)
+            if processed % STATE_SWEEP_EVERY == 0:
+                state.sweep(latest)
             if batch.due():
                 await batch.flush()
                 for outcome in outcomes:
                     yield outcome
                 outcomes.clear()
 
-    return NewsApp(app, enrich_agent, alert_agent, dedup_table, spike_table, out, settings, rules)
+    return NewsApp(app, enrich_agent, alert_agent, state, out, settings, rules)

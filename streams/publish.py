@@ -23,14 +23,14 @@ PUBLISH_BACKOFF_S = 0.5
 PUBLISH_BACKOFF_MAX_S = 5.0
 
 
-#: One output: (topic, key, value).
-Record = tuple[str, bytes | None, bytes]
+#: One output: (topic, key, value); a value of None is a tombstone (compacted topics).
+Record = tuple[str, bytes | None, bytes | None]
 
 
 class Publisher(Protocol):
     """Sends records and returns once the broker has acknowledged them."""
 
-    async def publish(self, topic: str, key: bytes | None, value: bytes) -> None: ...
+    async def publish(self, topic: str, key: bytes | None, value: bytes | None) -> None: ...
 
     async def publish_many(self, records: Sequence[Record]) -> None: ...
 
@@ -63,7 +63,7 @@ class KafkaPublisher:
         if producer is not None:
             await producer.stop()
 
-    async def publish(self, topic: str, key: bytes | None, value: bytes) -> None:
+    async def publish(self, topic: str, key: bytes | None, value: bytes | None) -> None:
         """Send one record and wait for its acknowledgement (see publish_many)."""
         await self.publish_many([(topic, key, value)])
 
@@ -117,9 +117,9 @@ class MemoryPublisher:
     """Keeps what was published in a list: for agent tests that run without a broker."""
 
     def __init__(self) -> None:
-        self.records: list[tuple[str, bytes | None, bytes]] = []
+        self.records: list[Record] = []
 
-    async def publish(self, topic: str, key: bytes | None, value: bytes) -> None:
+    async def publish(self, topic: str, key: bytes | None, value: bytes | None) -> None:
         """Record the output."""
         self.records.append((topic, key, value))
 
@@ -127,6 +127,6 @@ class MemoryPublisher:
         """Record the outputs, in order."""
         self.records.extend(records)
 
-    def on(self, topic: str) -> list[tuple[bytes | None, bytes]]:
+    def on(self, topic: str) -> list[tuple[bytes | None, bytes | None]]:
         """The (key, value) pairs published to one topic, in order."""
         return [(k, v) for t, k, v in self.records if t == topic]

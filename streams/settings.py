@@ -125,9 +125,10 @@ class Settings(BaseSettings):
         """Internal single-partition topic the alert stage reads: duplicates need one view."""
         return f"{self.app_id}-stories"
 
-    def changelog_topic(self, table: str) -> str:
-        """Name of the changelog topic Faust gives a table."""
-        return f"{self.app_id}-{table}-changelog"
+    @property
+    def state_topic(self) -> str:
+        """Internal compacted topic the alert stage stores its state in (streams.state_log)."""
+        return f"{self.app_id}-alert-state"
 
     @property
     def bootstrap_servers(self) -> str:

@@ -21,9 +21,6 @@ __all__ = [
 
 #: Kafka's error code for "topic already exists" in a CreateTopics response.
 TOPIC_ALREADY_EXISTS = 36
-#: Tables the alert stage keeps (their changelog topics are created with the others).
-DEDUP_TABLE = "dedup"
-SPIKES_TABLE = "spikes"
 
 
 @dataclass(frozen=True)
@@ -55,7 +52,7 @@ def topic_names(settings: Settings) -> list[str]:
 def topic_specs(settings: Settings) -> list[TopicSpec]:
     """Every topic the worker uses: the four of the data flow, rule topics, internal ones.
 
-    The alert stage's story topic and its dedup table have one partition: near-duplicates
+    The alert stage's story topic and its state changelog have one partition: near-duplicates
     from any partition must meet in one place.
     """
     n = settings.partitions
@@ -65,8 +62,7 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
             specs.append(TopicSpec(rule.topic, n))
     specs += [
         TopicSpec(settings.stories_topic, 1, internal=True),
-        TopicSpec(settings.changelog_topic(DEDUP_TABLE), 1, compact=True, internal=True),
-        TopicSpec(settings.changelog_topic(SPIKES_TABLE), 1, compact=True, internal=True),
+        TopicSpec(settings.state_topic, 1, compact=True, internal=True),
     ]
     return specs
 

@@ -1,6 +1,6 @@
 """Near-duplicate stories: which earlier article an article repeats, and whether it may alert.
 
-The state is a mapping ``article_id -> Seen`` (kept by the alert agent in a Faust table backed
+The state is a mapping ``article_id -> Seen`` (kept by the alert agent in memory, backed
 by a changelog topic). Every article belongs to a story, named by the id of its first article
 (the root); a duplicate's ``duplicate_of`` is that root. A story alerts once per level: a
 duplicate alerts again only when it reaches a higher level than the story has alerted at.
@@ -36,12 +36,12 @@ class Seen:
     triggered: int = -1  # level index this article itself alerted at (-1: it did not)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able form, for the table."""
+        """Plain JSON-able form, for the changelog."""
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Seen:
-        """Rebuild from the table's plain form."""
+        """Rebuild from the changelog's plain form."""
         return cls(
             fingerprint=int(data["fingerprint"]),
             seen_at=float(data["seen_at"]),

@@ -15,13 +15,26 @@ import pycountry
 
 from streams.models import EnrichedArticle, Level
 
-__all__ = ["SpikeParams", "SpikeState", "observe", "spike_keys", "spike_level", "threshold"]
+__all__ = [
+    "SpikeParams",
+    "SpikeState",
+    "observe",
+    "spike_keys",
+    "spike_level",
+    "stale",
+    "threshold",
+]
 
 #: Entities per flagged article that count towards spikes (most mentioned first).
 MAX_SPIKE_ENTITIES = 10
 
 #: Empty windows folded into the EWMA at most; after this many the average is ~0 anyway.
 MAX_EMPTY_WINDOWS = 200
+
+#: A key's state may be forgotten once its last window is this many windows old and its
+#: baseline has decayed to the floor: a fresh state then fires at the same count (one hour
+#: at the default 10-minute window keeps keys of an active story from churning).
+STALE_AFTER_WINDOWS = 6
 
 
 @dataclass(frozen=True)
@@ -48,14 +61,14 @@ class SpikeState:
     fired_by: str | None = None  # the id whose arrival fired this window
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able form, for the table."""
+        """Plain JSON-able form, for the changelog."""
         data = asdict(self)
         data["counted"] = list(self.counted)
         return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SpikeState:
-        """Rebuild from the table's plain form."""
+        """Rebuild from the changelog's plain form."""
         return cls(
             window_start=float(data["window_start"]),
             count=int(data["count"]),
@@ -104,6 +117,20 @@ def observe(
     if fires:
         state = replace(state, fired=True, fired_by=item)
     return state, fires
+
+
+def stale(state: SpikeState, moment: float, params: SpikeParams) -> bool:
+    """True when forgetting the state changes nothing: an old window, a baseline at the floor.
+
+    Without this the state would keep every entity ever flagged; with it, only those of the
+    last hour or so, plus those with a baseline of their own.
+    """
+    closed = int((_window_of(moment, params) - state.window_start) // params.window_s)
+    if closed < STALE_AFTER_WINDOWS:
+        return False
+    baseline = params.alpha * state.count + (1 - params.alpha) * state.baseline
+    baseline *= (1 - params.alpha) ** min(closed - 1, MAX_EMPTY_WINDOWS)
+    return baseline <= params.floor
 
 
 def spike_level(state: SpikeState, params: SpikeParams) -> Level:

@@ -122,3 +122,34 @@ async def test_agents_alert_spikes_once_when_an_entity_reaches_its_threshold(
         "spike on entity",
     ]
     assert [s["entities"] for s in spikes] == [["Moldova"], ["Moldova"]]
+
+
+async def test_agents_alert_state_survives_a_restart_through_its_changelog(
+    news: tuple[NewsApp, MemoryPublisher],
+) -> None:
+    app, published = news
+    original = _article(CLEAN_ESCALATION)
+    async with app.alert_agent.test_context() as agent:
+        await agent.put(to_json(original), key=b"esc-json-1")
+    stored = [key for key, _ in published.on(SETTINGS.state_topic)]
+    assert b"story/esc-json-1" in stored
+    restarted = create_app(SETTINGS, publisher=published)  # a new worker, the same topics
+    rewrite = _article({**CLEAN_ESCALATION, "id": "esc-json-2", "source": "other-wire"})
+    async with restarted.alert_agent.test_context() as agent:
+        await agent.put(to_json(rewrite), key=b"esc-json-2")
+    enriched = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_enriched)]
+    assert [a["duplicate_of"] for a in enriched] == [None, "esc-json-1"]
+    assert len(published.on(SETTINGS.topic_alerts)) == 1
+    assert set(restarted.state.stories) == {"esc-json-1", "esc-json-2"}
+
+
+async def test_agents_alert_state_restore_skips_unreadable_records() -> None:
+    publisher = MemoryPublisher()
+    await publisher.publish(SETTINGS.state_topic, b"story/broken", b"{not json")
+    await publisher.publish(SETTINGS.state_topic, None, b"{}")
+    await publisher.publish(SETTINGS.state_topic, b"story/gone", None)
+    app = create_app(SETTINGS, publisher=publisher)
+    async with app.alert_agent.test_context() as agent:
+        await agent.put(to_json(_article(CALM_SPORT)), key=b"calm-sport-1")
+    assert [k for k, _ in publisher.on(SETTINGS.topic_enriched)] == [b"calm-sport-1"]
+    assert set(app.state.stories) == {"calm-sport-1"}

@@ -73,10 +73,6 @@ def test_alert_stage_spike_counts_articles_from_two_partitions(
     assert len({v["article_id"] for v in escalations}) >= 4, log
 
 
-@pytest.mark.needs_kafka(
-    reason="a restarted worker must recover the dedup table from its changelog; the embedded "
-    "broker's end offsets are off by one batch, so its table recovery can stop short"
-)
 def test_alert_stage_dedup_state_survives_a_worker_restart(
     settings: Settings, tmp_path: Path
 ) -> None:

@@ -31,11 +31,6 @@ from tests.integration.faults import (
 pytestmark = [pytest.mark.integration, pytest.mark.fault]
 
 
-@pytest.mark.needs_kafka(
-    reason="the restarted worker recovers the alert stage's tables from their changelogs; "
-    "the embedded broker's end offsets are off by one batch, so that recovery may never end "
-    "(DESIGN §5: test state recovery on Apache Kafka)"
-)
 def test_fault_worker_killed_mid_stream_loses_nothing(
     settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -62,12 +57,6 @@ def test_fault_worker_killed_mid_stream_loses_nothing(
     assert figures.lost == 0, figures
 
 
-@pytest.mark.xfail(
-    reason="known bug: the alert stage can stall after a rebalance moves or re-recovers its "
-    "tables (seen on Apache Kafka 3 times in 6); nothing is committed past the stall, so a "
-    "restart reprocesses it, but the worker does not recover by itself",
-    strict=False,
-)
 def test_fault_rebalance_both_ways_loses_nothing(
     settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.core.spikes import SpikeParams, SpikeState, observe, spike_level
+from streams.core.spikes import SpikeParams, SpikeState, observe, spike_level, stale
 
 PARAMS = SpikeParams(window_s=600.0, alpha=0.5, factor=3.0, min_count=3, floor=1.0)
 T0 = 1_700_000_400.0  # the start of a window (a multiple of 600)
@@ -96,3 +96,15 @@ def test_spikes_keys_are_named_entities_and_countries() -> None:
         ("entity:NATO", "NATO"),
         ("country:UA", "Ukraine"),
     ]
+
+
+def test_spikes_stale_once_old_and_back_at_the_floor() -> None:
+    state, _ = _feed([T0 + i for i in range(3)])
+    assert not stale(state, T0 + 600 * 2, PARAMS)  # too recent
+    assert stale(state, T0 + 600 * 10, PARAMS)  # 0.5 * 3 decayed below the floor
+
+
+def test_spikes_stale_keeps_a_key_with_a_baseline_of_its_own() -> None:
+    state, _ = _feed([T0 + i for i in range(200)])
+    assert not stale(state, T0 + 600 * 7, PARAMS)  # 100 * 0.5**6 is still above the floor
+    assert stale(state, T0 + 600 * 20, PARAMS)
