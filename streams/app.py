@@ -349,7 +349,7 @@ def create_app(
                 alert = escalation_alert(article, matched, created) if alerts else None
                 if alert is not None:
                     records += alert_records(alert, matched, article.article_id)
-                for spike in state.spike_alerts(article, now, created):
+                for spike in state.spike_alerts(article, now, int(event.message.offset), created):
                     records += alert_records(spike, [], None)
                 batch.add(event, records)
                 outcomes.append(alert)

@@ -125,15 +125,19 @@ class AlertState:
         return article.model_copy(update={"duplicate_of": decision.duplicate_of}), decision.alert
 
     def spike_alerts(
-        self, article: EnrichedArticle, now: float, created_at: datetime
+        self, article: EnrichedArticle, now: float, position: int, created_at: datetime
     ) -> list[Alert]:
-        """Count a flagged new story towards its entities and countries; the spikes it fires."""
+        """Count a flagged new story towards its entities and countries; the spikes it fires.
+
+        `position`: the input's offset in the alert stage's partition (replays are not
+        counted twice, see `observe`).
+        """
         if not article.escalation.flag or article.duplicate_of is not None:
             return []
         fired = []
         for key, name in spike_keys(article):
             previous = self.spikes.get(key)
-            state, fires = observe(previous, now, self.spike_params, article.article_id)
+            state, fires = observe(previous, now, self.spike_params, article.article_id, position)
             if state != previous:
                 self.spikes[key] = state
                 self._changes[SPIKE_PREFIX + key] = state.to_dict()

@@ -57,14 +57,15 @@ class SpikeState:
     baseline: float = 0.0
     windows: int = 0  # closed windows folded into the baseline
     fired: bool = False
-    counted: tuple[str, ...] = ()  # ids counted in this window: a replay is not counted twice
+    # The input position (offset in the alert stage's one partition) of the last article
+    # counted: an input at or before it is a replay and is not counted again. One number,
+    # not the ids of the window, so a stored state stays small however hot the key.
+    position: int = -1
     fired_by: str | None = None  # the id whose arrival fired this window
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able form, for the changelog."""
-        data = asdict(self)
-        data["counted"] = list(self.counted)
-        return data
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SpikeState:
@@ -75,7 +76,7 @@ class SpikeState:
             baseline=float(data["baseline"]),
             windows=int(data["windows"]),
             fired=bool(data["fired"]),
-            counted=tuple(data.get("counted", ())),
+            position=int(data.get("position", -1)),
             fired_by=data.get("fired_by"),
         )
 
@@ -90,17 +91,18 @@ def threshold(state: SpikeState, params: SpikeParams) -> float:
 
 
 def observe(
-    state: SpikeState | None, moment: float, params: SpikeParams, item: str
+    state: SpikeState | None, moment: float, params: SpikeParams, item: str, position: int
 ) -> tuple[SpikeState, bool]:
     """Count flagged article `item` at `moment`; the new state, and whether it fires now.
 
-    Late articles (before the current window) are not counted: a window that has closed
-    is part of the baseline already. An item counted already (a replay) is not counted
-    again, and fires again if it was the one that fired (the alert id is the same).
+    `position` orders the inputs (they come from one partition: its offset). Late articles
+    (before the current window) are not counted: a window that has closed is part of the
+    baseline already. An input at or before the last position counted is a replay: it is
+    not counted again, and fires again if it was the one that fired (same alert id).
     """
     window = _window_of(moment, params)
-    if state is not None and window == state.window_start and item in state.counted:
-        return state, state.fired_by == item
+    if state is not None and position <= state.position:
+        return state, window == state.window_start and state.fired_by == item
     if state is None:
         state = SpikeState(window_start=window)
     elif window < state.window_start:
@@ -112,7 +114,7 @@ def observe(
         state = SpikeState(
             window_start=window, baseline=baseline, windows=state.windows + 1 + empty
         )
-    state = replace(state, count=state.count + 1, counted=(*state.counted, item))
+    state = replace(state, count=state.count + 1, position=position)
     fires = not state.fired and state.count >= threshold(state, params)
     if fires:
         state = replace(state, fired=True, fired_by=item)

@@ -58,7 +58,7 @@ def test_alert_state_replayed_changes_give_the_same_decisions() -> None:
     state = AlertState(DEDUP, SPIKES)
     first = _article(CLEAN_ESCALATION)
     state.place(first, True, epoch(first.received_at))
-    state.spike_alerts(first, epoch(first.received_at), NOW)
+    state.spike_alerts(first, epoch(first.received_at), 0, NOW)
     fresh = _replayed(state, state.take_changes())
     assert fresh.stories == state.stories
     assert fresh.spikes == state.spikes
@@ -87,7 +87,7 @@ def test_alert_state_spikes_fire_once_and_are_stored() -> None:
         ]
     ):
         article = _article({"id": f"md-{i}", "title": body, "body": body})
-        fired += state.spike_alerts(article, epoch(article.received_at), NOW)
+        fired += state.spike_alerts(article, epoch(article.received_at), i, NOW)
     assert sorted(a.reason.split(":")[0] for a in fired) == ["spike on country", "spike on entity"]
     keys = [key for key, _ in state.take_changes()]
     assert SPIKE_PREFIX + "entity:Moldova" in keys
@@ -97,7 +97,7 @@ def test_alert_state_sweep_deletes_old_stories_and_quiet_spikes_with_tombstones(
     state = AlertState(DEDUP, SPIKES)
     first = _article(CLEAN_ESCALATION)
     state.place(first, True, epoch(first.received_at))
-    state.spike_alerts(first, epoch(first.received_at), NOW)
+    state.spike_alerts(first, epoch(first.received_at), 0, NOW)
     spike_keys = {SPIKE_PREFIX + key for key in state.spikes}
     assert spike_keys
     state.take_changes()

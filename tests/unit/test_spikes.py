@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from streams.core.spikes import SpikeParams, SpikeState, observe, spike_level, stale
 
 PARAMS = SpikeParams(window_s=600.0, alpha=0.5, factor=3.0, min_count=3, floor=1.0)
 T0 = 1_700_000_400.0  # the start of a window (a multiple of 600)
+POSITIONS = itertools.count()  # input offsets: every observation comes after the ones before
 
 
 def _feed(times: list[float], state: SpikeState | None = None) -> tuple[SpikeState, list[bool]]:
     fired = []
     for moment in times:
-        state, fires = observe(state, moment, PARAMS, f"article-{moment}")
+        state, fires = observe(state, moment, PARAMS, f"article-{moment}", next(POSITIONS))
         fired.append(fires)
     assert state is not None
     return state, fired
@@ -42,17 +45,24 @@ def test_spikes_empty_windows_decay_the_baseline() -> None:
 
 def test_spikes_late_articles_do_not_count() -> None:
     state, _ = _feed([T0 + 600])
-    later, fires = observe(state, T0 + 10, PARAMS, "late")
+    later, fires = observe(state, T0 + 10, PARAMS, "late", next(POSITIONS))
     assert later == state and not fires
 
 
 def test_spikes_a_replayed_article_is_not_counted_twice_and_fires_again() -> None:
     state, fired = _feed([T0, T0 + 1, T0 + 2])
     assert fired == [False, False, True]
-    again, fires = observe(state, T0 + 2, PARAMS, f"article-{T0 + 2}")
+    again, fires = observe(state, T0 + 2, PARAMS, f"article-{T0 + 2}", state.position)
     assert again == state and fires
-    once_more, fires = observe(state, T0, PARAMS, f"article-{T0}")
+    once_more, fires = observe(state, T0, PARAMS, f"article-{T0}", state.position - 2)
     assert once_more.count == 3 and not fires
+
+
+def test_spikes_state_stays_small_however_hot_the_key() -> None:
+    state, _ = _feed([T0 + i * 0.01 for i in range(5000)])
+    assert state.count == 5000
+    assert len(str(state.to_dict())) < 300
+    assert SpikeState.from_dict(state.to_dict()) == state
 
 
 def test_spikes_level_is_high_at_twice_the_threshold() -> None:
