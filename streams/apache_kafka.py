@@ -24,6 +24,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from streams.broker import LauncherContext
 from streams.errors import BrokerUnavailableError, ConfigError
@@ -49,6 +50,7 @@ __all__ = [
     "ApacheKafkaCluster",
     "KafkaJarsMissingError",
     "KafkaNode",
+    "LauncherOptions",
     "SaslUser",
     "TlsFiles",
     "default_lib_dir",
@@ -164,6 +166,16 @@ def _cluster_id() -> str:
         text = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
         if not text.startswith("-"):  # Kafka rejects ids that read like a command-line flag
             return text
+
+
+class LauncherOptions(TypedDict, total=False):
+    """What a single broker takes of `ApacheKafkaCluster`'s arguments (all but the size)."""
+
+    lib_dir: str | Path | None
+    host: str
+    base_dir: str | Path | None
+    sasl: bool
+    tls: bool
 
 
 class ApacheKafkaCluster(LauncherContext):
@@ -355,20 +367,14 @@ class ApacheKafkaBroker(ApacheKafkaCluster):
     """A single Apache Kafka node (replication factor 1), data on disk.
 
     The ports are chosen once, so a restart on the same directory (`restart()`, or
-    `stop(keep_data=True)` then `start()`) comes back at the same bootstrap address.
+    `stop(keep_data=True)` then `start()`) comes back at the same bootstrap address. It takes
+    the cluster's arguments but the size, by keyword (`LauncherOptions`).
     """
 
     heap = SINGLE_NODE_HEAP
 
-    def __init__(
-        self,
-        lib_dir: str | Path | None = None,
-        host: str = "127.0.0.1",
-        base_dir: str | Path | None = None,
-        sasl: bool = False,
-        tls: bool = False,
-    ) -> None:
-        super().__init__(1, lib_dir, host, base_dir, sasl, tls)
+    def __init__(self, **options: Unpack[LauncherOptions]) -> None:
+        super().__init__(1, **options)
 
     @property
     def port(self) -> int:

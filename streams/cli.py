@@ -72,6 +72,7 @@ def _parse_reference(value: str | None) -> datetime | None:
 
 
 def cmd_enrich(args: argparse.Namespace) -> int:
+    """Enrich raw messages offline, one JSON line out per line in."""
     from streams.app import to_json
     from streams.core.pipeline import MessageContext, enrich
 
@@ -102,6 +103,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    """Run a Faust worker against NEWSSTREAM_BROKER."""
     from streams.worker import run_worker
 
     run_worker(_settings())
@@ -109,6 +111,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
+    """Describe the topics, or create the missing ones."""
     from streams.topics import describe_topics, ensure_topics
 
     settings = _settings()
@@ -123,6 +126,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 def cmd_produce(args: argparse.Namespace) -> int:
+    """Publish JSONL, text or HTML files to news.raw."""
     from streams.client import iter_file_messages, produce_records, sample_feed_path
 
     settings = _settings()
@@ -171,6 +175,7 @@ def _alert_printer(as_json: bool) -> Callable[[Alert], None]:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
+    """Follow news.alerts, filtered."""
     from streams.client import AlertFilter, follow_alerts
 
     wanted = AlertFilter(
@@ -196,6 +201,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Run the whole pipeline on the embedded broker and show alerts."""
     from streams.client import sample_feed_path
     from streams.demo import run_demo
 
@@ -228,6 +234,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    """Measure throughput, latency and memory of the core or the stream."""
     from streams.bench import bench_core, bench_stream, format_table
 
     if args.stream:
@@ -244,13 +251,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def _command(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
-    name: str,
-    helptext: str,
-    example: str,
     func: Callable[[argparse.Namespace], int],
+    example: str,
 ) -> argparse.ArgumentParser:
+    """A subcommand named after `func` (cmd_NAME), its help the first line of func's docstring."""
+    doc = (func.__doc__ or "").strip().partition("\n")[0]
+    helptext = doc[:1].lower() + doc[1:].removesuffix(".")
     parser = sub.add_parser(
-        name,
+        func.__name__.removeprefix("cmd_"),
         help=helptext,
         description=helptext,
         epilog=f"example:\n  {example}",
@@ -258,6 +266,31 @@ def _command(
     )
     parser.set_defaults(func=func)
     return parser
+
+
+def _add_level(parser: argparse.ArgumentParser, default: str) -> None:
+    """--level: the lowest alert level a command shows (demo and alerts differ by default)."""
+    parser.add_argument("--level", choices=LEVELS, default=default, help="lowest level to show")
+
+
+def _add_idle_stop(parser: argparse.ArgumentParser, flag: str, default: str = "") -> None:
+    """A SECONDS option that stops a command following alerts once they stop coming."""
+    parser.add_argument(
+        flag,
+        type=float,
+        metavar="SECONDS",
+        help=f"stop after this long without a new alert{default}",
+    )
+
+
+def _add_partitions(parser: argparse.ArgumentParser, when: str = "") -> None:
+    """--partitions: how many partitions each topic of a local pipeline gets."""
+    parser.add_argument("--partitions", type=int, default=4, help=f"partitions per topic{when}")
+
+
+def _add_json(parser: argparse.ArgumentParser, helptext: str) -> None:
+    """--json: machine-readable output instead of text."""
+    parser.add_argument("--json", action="store_true", help=helptext)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -270,38 +303,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsstream {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = _command(
-        sub,
-        "demo",
-        "run the whole pipeline on the embedded broker and show alerts",
-        "newsstream demo",
-        cmd_demo,
-    )
+    p = _command(sub, cmd_demo, "newsstream demo")
     p.add_argument("--feed", help="JSONL feed to publish (default: the bundled sample feed)")
-    p.add_argument("--level", choices=LEVELS, default="medium", help="lowest level to show")
-    p.add_argument("--partitions", type=int, default=4)
-    p.add_argument(
-        "--exit-after-idle",
-        type=float,
-        metavar="SECONDS",
-        help="stop after this long without a new alert (default: run until Ctrl-C)",
-    )
+    _add_level(p, "medium")
+    _add_partitions(p)
+    _add_idle_stop(p, "--exit-after-idle", " (default: run until Ctrl-C)")
 
-    _command(
-        sub,
-        "worker",
-        "run a Faust worker against NEWSSTREAM_BROKER",
-        "NEWSSTREAM_BROKER=localhost:9092 newsstream worker",
-        cmd_worker,
-    )
+    _command(sub, cmd_worker, "NEWSSTREAM_BROKER=localhost:9092 newsstream worker")
 
-    p = _command(
-        sub,
-        "enrich",
-        "enrich raw messages offline, one JSON line out per line in",
-        "newsstream enrich - < articles.jsonl > enriched.jsonl",
-        cmd_enrich,
-    )
+    p = _command(sub, cmd_enrich, "newsstream enrich - < articles.jsonl > enriched.jsonl")
     p.add_argument("path", nargs="?", default="-", help="JSONL file, or - for stdin (default)")
     p.add_argument(
         "--reference-time",
@@ -310,54 +320,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--flush", action="store_true", help="flush after every line")
 
-    p = _command(
-        sub,
-        "produce",
-        "publish JSONL, text or HTML files to news.raw",
-        "newsstream produce feed.jsonl page.html",
-        cmd_produce,
-    )
+    p = _command(sub, cmd_produce, "newsstream produce feed.jsonl page.html")
     p.add_argument("paths", nargs="*", help="files: .jsonl = one message per line, else one each")
     p.add_argument("--sample", action="store_true", help="also publish the bundled sample feed")
     p.add_argument("--topic", help="topic to publish to (default: NEWSSTREAM_TOPIC_RAW)")
-    p.add_argument("--json", action="store_true", help="print a JSON summary")
+    _add_json(p, "print a JSON summary")
 
-    p = _command(
-        sub,
-        "alerts",
-        "follow news.alerts, filtered",
-        "newsstream alerts --level high --category military",
-        cmd_alerts,
-    )
-    p.add_argument("--level", choices=LEVELS, default="none", help="lowest level to show")
+    p = _command(sub, cmd_alerts, "newsstream alerts --level high --category military")
+    _add_level(p, "none")
     p.add_argument("--category", action="append", help="keep alerts with this category (repeat)")
     p.add_argument("--entity", help="keep alerts naming this entity (substring, any case)")
     p.add_argument("--from-beginning", action="store_true", help="replay the topic first")
     p.add_argument("--max", type=int, help="stop after this many alerts")
-    p.add_argument(
-        "--idle-timeout",
-        type=float,
-        metavar="SECONDS",
-        help="stop after this long without a new alert",
-    )
-    p.add_argument("--json", action="store_true", help="one JSON alert per line")
+    _add_idle_stop(p, "--idle-timeout")
+    _add_json(p, "one JSON alert per line")
 
-    p = _command(
-        sub,
-        "topics",
-        "describe the topics, or create the missing ones",
-        "newsstream topics --create",
-        cmd_topics,
-    )
+    p = _command(sub, cmd_topics, "newsstream topics --create")
     p.add_argument("--create", action="store_true", help="create missing topics")
-    p.add_argument("--json", action="store_true")
+    _add_json(p, "print the topics as JSON")
 
     p = _command(
         sub,
-        "bench",
-        "measure throughput, latency and memory of the core or the stream",
-        "newsstream bench --core --articles 2000\n  newsstream bench --stream --articles 5000",
         cmd_bench,
+        "newsstream bench --core --articles 2000\n  newsstream bench --stream --articles 5000",
     )
     p.add_argument("--core", action="store_true", help="the pure core, no broker (the default)")
     p.add_argument(
@@ -365,15 +350,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the whole pipeline: a worker process on the embedded broker, vs a raw pipe",
     )
-    p.add_argument("--partitions", type=int, default=4, help="with --stream")
+    _add_partitions(p, " (with --stream)")
     p.add_argument(
         "--broker",
         action="store_true",
         help="with --stream: use NEWSSTREAM_BROKER instead of an embedded broker",
     )
-    p.add_argument("--articles", type=int, default=2000)
+    p.add_argument("--articles", type=int, default=2000, help="how many articles to process")
     p.add_argument("--size", type=int, default=3000, help="bytes of text per article")
-    p.add_argument("--json", action="store_true")
+    _add_json(p, "print the figures as JSON")
     return parser
 
 

@@ -1,20 +1,23 @@
-"""Shared parts of the fault-injection tests: numbered inputs and the account of outputs."""
+"""Shared parts of the fault-injection tests: inputs, workers, the account of outputs, checks."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import subprocess
 import time
 from collections import Counter
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
 import pytest
 
-from streams.client import RawRecord, iter_file_messages, sample_feed_path
+from streams.client import RawRecord, iter_file_messages, produce_records, sample_feed_path
 from streams.settings import Settings
-from tests.integration.kafka_io import Record, read_topics
+from tests.integration.conftest import worker_env
+from tests.integration.kafka_io import Record, newsstream_worker, read_topics
 
 #: One input in this many is a bad message (dead-lettered, identified by its key).
 BAD_EVERY = 50
@@ -114,3 +117,66 @@ def report(capsys: pytest.CaptureFixture[str], text: str, log: Path | None = Non
 
 def elapsed_since(started: float) -> str:
     return f"{time.monotonic() - started:.1f} s"
+
+
+@dataclass
+class FaultRun:
+    """One fault test: its fault, its inputs (already produced), and its worker processes.
+
+    A test starts workers, strikes, reads every output (`read_all`) and ends with `conclude`,
+    which prints the figures and asserts that nothing was lost and the worker lived on.
+    """
+
+    fault: str  # what the test does, the start of its figures line
+    settings: Settings
+    inputs: list[RawRecord]
+    tmp_path: Path
+    log: Path  # the surviving worker's log; the figures go next to it
+    capsys: pytest.CaptureFixture[str]
+    started: float
+
+    @classmethod
+    def produce(
+        cls,
+        fault: str,
+        settings: Settings,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        count: int,
+        log_name: str = "worker.log",
+    ) -> FaultRun:
+        """Produce `count` fault inputs to the raw topic; the clock starts before that."""
+        inputs = fault_inputs(count)
+        started = time.monotonic()
+        assert asyncio.run(produce_records(settings, inputs)) == len(inputs)
+        return cls(fault, settings, inputs, tmp_path, tmp_path / log_name, capsys, started)
+
+    def worker(
+        self, log_name: str | None = None
+    ) -> AbstractContextManager[subprocess.Popen[bytes]]:
+        """A worker on these settings, logging to `log_name` (default: the run's log)."""
+        log = self.tmp_path / log_name if log_name else self.log
+        return newsstream_worker(worker_env(self.settings, self.tmp_path), log)
+
+    def wait_for_outputs(self, count: int) -> int:
+        """Block until `count` outputs exist (to strike mid-stream); how many there were."""
+        return wait_for_outputs(self.settings, count)
+
+    def read_all(self, timeout: float) -> dict[str, list[Record]]:
+        """Read the output topics until every input has an output (or the timeout)."""
+        return read_all(self.settings, self.inputs, timeout)
+
+    def read_all_alive(
+        self, worker: subprocess.Popen[bytes], timeout: float
+    ) -> tuple[dict[str, list[Record]], bool]:
+        """`read_all`, then whether `worker` still ran at the end of the reading."""
+        seen = self.read_all(timeout)
+        return seen, worker.poll() is None
+
+    def conclude(self, seen: dict[str, list[Record]], alive: bool, detail: str) -> None:
+        """Print the figures line `fault: ... (detail; elapsed)`; assert worker alive, 0 lost."""
+        figures = account(self.inputs, seen, self.settings)
+        line = figures.line(self.fault) + f" ({detail}; {elapsed_since(self.started)})"
+        report(self.capsys, line, self.log)
+        assert alive, self.log.read_text(errors="replace")[-3000:]
+        assert figures.lost == 0, figures

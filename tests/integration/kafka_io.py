@@ -1,4 +1,4 @@
-"""Helpers of the integration tests: reading topics back, numbered records, the CLI."""
+"""Helpers of the integration tests: reading topics back, numbered records, the CLI, workers."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
 
 import orjson
 from aiokafka import AIOKafkaConsumer
 
 from streams.client import RawRecord
+from streams.demo import worker_process
 from streams.kafka import client_kwargs
 from streams.settings import Settings
 
@@ -61,6 +64,17 @@ def run_cli(
         env={**os.environ, **env},
         check=False,
     )
+
+
+def newsstream_worker(
+    env: dict[str, str], log_path: Path
+) -> AbstractContextManager[subprocess.Popen[bytes]]:
+    """`newsstream worker` with `env` (a `worker_env`, broker included), output to `log_path`.
+
+    It runs in a process group of its own, stopped when the block ends (SIGTERM, SIGKILL after
+    15 s); `returncode` then says how it ended, and `poll()` inside the block whether it lives.
+    """
+    return worker_process(env["NEWSSTREAM_BROKER"], log_path=log_path, extra_env=env)
 
 
 def numbered_records(count: int) -> list[RawRecord]:

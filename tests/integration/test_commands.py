@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from streams.settings import Settings
 from streams.topics import topic_names
 from tests.articles import CALM_SPORT, CLEAN_ESCALATION
 from tests.integration.conftest import worker_env
-from tests.integration.kafka_io import run_cli
+from tests.integration.kafka_io import newsstream_worker, run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -40,15 +38,7 @@ def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Pat
     assert produced.returncode == 0, produced.stderr
     assert orjson.loads(produced.stdout)["sent"] == 2
 
-    log = (tmp_path / "worker.log").open("wb")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "streams", "worker"],
-        env={**os.environ, **env},
-        stdout=log,
-        stderr=log,
-        start_new_session=True,
-    )
-    try:
+    with newsstream_worker(env, tmp_path / "worker.log") as worker:
         alerts = run_cli(
             [
                 "alerts",
@@ -67,16 +57,13 @@ def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Pat
         url = f"http://127.0.0.1:{env['NEWSSTREAM_METRICS_PORT']}/metrics"
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
             metrics = response.read().decode()
-    finally:
-        worker.terminate()
-        code = worker.wait(timeout=30)
     assert re.search(r'newsstream_messages_in_total\{agent="enrich",topic="[^"]+"\} 2\.0', metrics)
     assert "newsstream_processing_seconds_bucket" in metrics
     assert re.search(r'newsstream_messages_out_total\{topic="[^"]+alerts"\} 1\.0', metrics)
     assert alerts.returncode == 0, alerts.stderr
     lines = [orjson.loads(line) for line in alerts.stdout.splitlines()]
     assert [a["article_id"] for a in lines] == ["esc-json-1"]
-    assert code == 0, (tmp_path / "worker.log").read_text()[-2000:]
+    assert worker.returncode == 0, (tmp_path / "worker.log").read_text()[-2000:]
 
 
 def _alive(pid: int) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from streams.settings import Settings
 from streams.topics import topic_specs
 from tests.articles import CALM_SPORT, CLEAN_ESCALATION
 from tests.integration.conftest import make_settings, worker_env
-from tests.integration.kafka_io import read_topics
+from tests.integration.kafka_io import newsstream_worker, read_topics
 from tests.integration.kafka_io import run_cli as run
 
 pytestmark = [
@@ -65,6 +64,17 @@ def tls_settings(kafka: ApacheKafkaBroker, protocol: str, ca_file: Path) -> Sett
     )
 
 
+def one_line_error(done: subprocess.CompletedProcess[str], command: str) -> str:
+    """The failed command's only output: one stderr line `newsstream COMMAND: ...`, exit 1."""
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"newsstream {command}: "), lines[0]
+    assert "Traceback" not in done.stderr
+    return lines[0]
+
+
 def command_env(settings: Settings, data_dir: Path) -> dict[str, str]:
     """A worker's environment (broker and security settings included) and verbose JSON logs."""
     return {
@@ -82,7 +92,7 @@ class RoundTrip:
 
     topic_states: dict[str, tuple[bool, bool]]
     sent: int
-    worker_code: int
+    worker_code: int | None  # None: still running after SIGKILL
     worker_log: str
     enriched_ids: list[str]
     outputs: list[str]  # every command's stdout and stderr, and the worker's log
@@ -98,6 +108,16 @@ class RoundTrip:
             for e in entries
         )
 
+    def check(self, settings: Settings, secret: str) -> None:
+        """Every topic created, both articles sent, enriched and logged; `secret` in no output."""
+        assert self.topic_states == {spec.name: (True, True) for spec in topic_specs(settings)}
+        assert self.sent == 2
+        assert self.worker_code == 0, self.worker_log[-3000:]
+        assert self.enriched_ids == ["calm-sport-1", "esc-json-1"], self.worker_log[-3000:]
+        assert self.enriched_logged("esc-json-1"), self.worker_log[-3000:]
+        for output in self.outputs:
+            assert secret not in output
+
 
 def round_trip(settings: Settings, env: dict[str, str], tmp_path: Path) -> RoundTrip:
     """Create the topics and produce two articles with the CLI; a worker enriches them."""
@@ -111,15 +131,7 @@ def round_trip(settings: Settings, env: dict[str, str], tmp_path: Path) -> Round
     assert produced.returncode == 0, produced.stderr
 
     log_path = tmp_path / "worker.log"
-    with log_path.open("wb") as log:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "streams", "worker"],
-            env={**os.environ, **env},
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
-        )
-    try:
+    with newsstream_worker(env, log_path) as worker:
         seen = asyncio.run(
             read_topics(
                 settings,
@@ -129,14 +141,11 @@ def round_trip(settings: Settings, env: dict[str, str], tmp_path: Path) -> Round
                 settle=0.5,
             )
         )
-    finally:
-        worker.terminate()
-        code = worker.wait(timeout=30)
     worker_log = log_path.read_text(errors="replace")
     return RoundTrip(
         topic_states=states,
         sent=orjson.loads(produced.stdout)["sent"],
-        worker_code=code,
+        worker_code=worker.returncode,
         worker_log=worker_log,
         enriched_ids=sorted(str(v["article_id"]) for _k, v in seen[settings.topic_enriched]),
         outputs=[topics.stdout, topics.stderr, produced.stdout, produced.stderr, worker_log],
@@ -153,13 +162,7 @@ def test_security_sasl_topics_produce_worker(
 
     trip = round_trip(settings, command_env(settings, tmp_path), tmp_path)
 
-    assert trip.topic_states == {spec.name: (True, True) for spec in topic_specs(settings)}
-    assert trip.sent == 2
-    assert trip.worker_code == 0, trip.worker_log[-3000:]
-    assert trip.enriched_ids == ["calm-sport-1", "esc-json-1"], trip.worker_log[-3000:]
-    assert trip.enriched_logged("esc-json-1"), trip.worker_log[-3000:]
-    for output in trip.outputs:
-        assert password not in output
+    trip.check(settings, password)
 
 
 @pytest.mark.parametrize("mechanism", MECHANISMS)
@@ -169,13 +172,8 @@ def test_security_wrong_password_is_one_line_and_exit_1(
     wrong = "not-" + os.urandom(8).hex()
     settings = sasl_settings(sasl_kafka, mechanism, wrong)
     done = run(["topics"], command_env(settings, tmp_path))
-    assert done.returncode == 1, done.stderr
-    assert done.stdout == ""
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("newsstream topics: "), lines[0]
-    assert "Traceback" not in done.stderr
-    assert "authentication" in lines[0].lower(), lines[0]
+    line = one_line_error(done, "topics")
+    assert "authentication" in line.lower(), line
     assert wrong not in done.stderr
 
 
@@ -185,26 +183,17 @@ def test_security_tls_topics_produce_worker(
 ) -> None:
     settings = tls_settings(tls_kafka, protocol, tls_kafka.ca_file)
     assert settings.security_protocol == protocol
+    assert tls_kafka.sasl_user is not None
 
     trip = round_trip(settings, command_env(settings, tmp_path), tmp_path)
 
-    assert trip.topic_states == {spec.name: (True, True) for spec in topic_specs(settings)}
-    assert trip.sent == 2
-    assert trip.worker_code == 0, trip.worker_log[-3000:]
-    assert trip.enriched_ids == ["calm-sport-1", "esc-json-1"], trip.worker_log[-3000:]
-    assert trip.enriched_logged("esc-json-1"), trip.worker_log[-3000:]
-    assert tls_kafka.sasl_user is not None
-    for output in trip.outputs:
-        assert tls_kafka.sasl_user.password not in output
+    trip.check(settings, tls_kafka.sasl_user.password)
 
 
 def test_security_tls_plaintext_client_on_tls_port_fails(tls_kafka: ApacheKafkaBroker) -> None:
     """The SSL listener really speaks TLS: a PLAINTEXT client gets no answer from it."""
     env = {"NEWSSTREAM_BROKER": tls_kafka.ssl_bootstrap, "NEWSSTREAM_BROKER_KIND": "kafka"}
-    done = run(["topics"], env)
-    assert done.returncode == 1, done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
-    assert "Traceback" not in done.stderr
+    one_line_error(run(["topics"], env), "topics")
 
 
 @pytest.mark.parametrize("command", ["topics", "produce"])
@@ -216,12 +205,6 @@ def test_security_tls_wrong_ca_is_one_line_and_exit_1(
     feed = tmp_path / "one.jsonl"
     feed.write_bytes(orjson.dumps(CLEAN_ESCALATION) + b"\n")
     args = ["produce", str(feed)] if command == "produce" else [command]
-    done = run(args, command_env(settings, tmp_path))
-    assert done.returncode == 1, done.stderr
-    assert done.stdout == ""
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith(f"newsstream {command}: "), lines[0]
-    assert "Traceback" not in done.stderr
-    assert f"{tls_kafka.ssl_bootstrap} (SSL)" in lines[0], lines[0]
-    assert "certificate" in lines[0] and "NEWSSTREAM_SSL_CAFILE" in lines[0], lines[0]
+    line = one_line_error(run(args, command_env(settings, tmp_path)), command)
+    assert f"{tls_kafka.ssl_bootstrap} (SSL)" in line, line
+    assert "certificate" in line and "NEWSSTREAM_SSL_CAFILE" in line, line

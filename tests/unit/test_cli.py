@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +89,59 @@ def test_cli_every_command_has_help_with_an_example(command: str) -> None:
     assert proc.returncode == 0
     assert b"example:" in proc.stdout
     assert f"newsstream {command}".encode() in proc.stdout
+
+
+def _subparsers() -> dict[str, argparse.ArgumentParser]:
+    from streams.cli import build_parser
+
+    parser = build_parser()
+    (sub,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
+
+
+def test_cli_commands_take_their_help_from_the_docstring_in_order() -> None:
+    from streams import cli
+
+    commands = _subparsers()
+    assert list(commands) == ["demo", "worker", "enrich", "produce", "alerts", "topics", "bench"]
+    assert commands["demo"].description == (
+        "run the whole pipeline on the embedded broker and show alerts"
+    )
+    for name, parser in commands.items():
+        summary = getattr(cli, f"cmd_{name}").__doc__.strip()
+        assert parser.description == summary[0].lower() + summary[1:-1]
+        assert parser.get_default("func") is getattr(cli, f"cmd_{name}")
+
+
+def test_cli_every_option_has_help() -> None:
+    for name, parser in _subparsers().items():
+        for action in parser._actions:
+            assert action.help, f"newsstream {name} {action.option_strings or action.dest}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["demo"], {"level": "medium", "partitions": 4, "exit_after_idle": None}),
+        (["demo", "--exit-after-idle", "6"], {"exit_after_idle": 6.0}),
+        (["alerts"], {"level": "none", "idle_timeout": None, "json": False}),
+        (["alerts", "--idle-timeout", "2.5", "--json"], {"idle_timeout": 2.5, "json": True}),
+        (["bench", "--partitions", "2"], {"partitions": 2, "json": False}),
+        (["topics", "--json"], {"json": True, "create": False}),
+        (["produce", "--json"], {"json": True, "paths": []}),
+    ],
+)
+def test_cli_shared_options_parse_per_command(argv: list[str], expected: dict[str, object]) -> None:
+    from streams.cli import build_parser
+
+    args = vars(build_parser().parse_args(argv))
+    assert {key: args[key] for key in expected} == expected
+
+
+def test_cli_level_accepts_only_known_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    from streams.cli import build_parser
+
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["alerts", "--level", "severe"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'severe'" in capsys.readouterr().err
