@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import resource
 import statistics
 import tempfile
@@ -226,6 +227,7 @@ def _bench_stream(
             sent = asyncio.run(_paced(settings, articles[:paced_count], max(1.0, rate / 2)))
             out, alerts = asyncio.run(_collect(settings, set(sent) | ids, timeout=600))
             peak = _peak_rss_mb(worker.pid)
+        restart = _restart(settings, Path(workdir) / "restarted.log", env)
         to_enriched = [out[i] - sent[i] for i in sent if i in out]
         to_alert = [alerts[i] - sent[i] for i in sent if i in alerts]
         pipe = asyncio.run(_pipe_rate(settings, settings.topic_raw, f"{run}.pipe", count))
@@ -241,4 +243,24 @@ def _bench_stream(
         "raw_pipe_msgs_per_s": round(pipe, 1),
         "ratio_to_raw_pipe": round(rate / pipe, 3) if pipe else None,
         "worker_peak_rss_mb": peak,
+        **restart,
+    }
+
+
+#: What a worker logs once it restored the alert state (streams.state_log).
+_RESTORED = re.compile(r"alert state restored: (\d+) records, (\d+) stories.*? in ([\d.]+) s")
+
+
+def _restart(settings: Settings, log: Path, env: dict[str, str]) -> dict[str, Any]:
+    """A fresh worker after the run: seconds to its first output, with the state restored."""
+    started = time.time()
+    with worker_process(settings.bootstrap_servers, log_path=log, extra_env=env):
+        after = orjson.dumps({"id": "after-restart", "body": "Troops moved to the border."})
+        asyncio.run(produce_records(settings, [RawRecord(b"after-restart", after)]))
+        out, _ = asyncio.run(_collect(settings, {"after-restart"}, timeout=600))
+    found = _RESTORED.search(log.read_text(errors="replace"))
+    return {
+        "restart_to_output_s": round(out["after-restart"] - started, 1) if out else None,
+        "state_records_restored": int(found.group(1)) if found else None,
+        "state_restore_s": float(found.group(3)) if found else None,
     }
