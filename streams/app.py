@@ -16,11 +16,9 @@ the alert stage's state changes go out in the same batch as the outputs they pro
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import ssl
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +28,7 @@ import orjson
 from faust.types import TP
 from pydantic import ValidationError
 
+from streams.batching import Batches
 from streams.core.alert_state import AlertState, epoch
 from streams.core.alerting import escalation_alert
 from streams.core.dedup import DedupParams
@@ -37,7 +36,7 @@ from streams.core.pipeline import MessageContext, dead_letter, enrich
 from streams.core.rules import Rule, matching_rules
 from streams.core.spikes import SpikeParams
 from streams.errors import InvalidSchemaError
-from streams.metrics import DEAD_LETTERS, MESSAGES_IN, PROCESSING_SECONDS
+from streams.metrics import DEAD_LETTERS, MESSAGES_IN
 from streams.models import Alert, DeadLetter, EnrichedArticle
 from streams.publish import KafkaPublisher, MemoryPublisher, Publisher, Record
 from streams.settings import Settings, configured_rules
@@ -49,10 +48,6 @@ log = logging.getLogger("streams.agents")
 
 #: Expired stories and quiet spike keys are swept from the state every this many articles.
 STATE_SWEEP_EVERY = 500
-#: Agents publish the outputs of up to this many inputs together (one broker round trip).
-BATCH_MAX = 50
-#: A batch not yet due is flushed this long after its first input anyway.
-BATCH_MAX_WAIT_S = 0.5
 
 
 def to_json(model: EnrichedArticle | DeadLetter | Alert) -> bytes:
@@ -124,73 +119,6 @@ def _context(event: Any) -> MessageContext:
     )
 
 
-class Batch:
-    """Input events whose outputs are published together; the inputs are acknowledged after.
-
-    A batch is due when it is full or no further input is waiting, so under load a worker
-    pays one broker round trip per batch, and when idle it adds no delay. A batch that is
-    still open BATCH_MAX_WAIT_S after its first event is flushed by a timer, so events never
-    wait on input that does not come (a paused or rebalancing stream). Acknowledging only
-    after the outputs are stored keeps delivery at-least-once.
-    """
-
-    def __init__(
-        self,
-        stream: Any,
-        publisher: Publisher,
-        agent: str,
-        trailer: Callable[[], list[Record]] | None = None,
-    ) -> None:
-        self.stream = stream.noack()
-        self._publisher = publisher
-        self._agent = agent
-        self._trailer = trailer  # records added at flush time (the state changes)
-        self._events: list[Any] = []
-        self._records: list[Record] = []
-        self._started = 0.0
-        self._lock = asyncio.Lock()
-        self._timer: asyncio.TimerHandle | None = None
-        self._flushes: set[asyncio.Task[None]] = set()
-
-    def add(self, event: Any, records: list[Record]) -> None:
-        """Take one input event and its outputs."""
-        if not self._events:
-            self._started = time.perf_counter()
-            loop = asyncio.get_running_loop()
-            self._timer = loop.call_later(BATCH_MAX_WAIT_S, self._flush_late)
-        self._events.append(event)
-        self._records.extend(records)
-
-    def due(self) -> bool:
-        """True when the batch is full or nothing else is waiting."""
-        return len(self._events) >= BATCH_MAX or self.stream.channel.empty()
-
-    def _flush_late(self) -> None:
-        self._timer = None
-        task = asyncio.ensure_future(self.flush())
-        self._flushes.add(task)
-        task.add_done_callback(self._flushes.discard)
-
-    async def flush(self) -> None:
-        """Publish the outputs, wait for the broker, then acknowledge the inputs."""
-        async with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-            events, records, started = self._events, self._records, self._started
-            if not events:
-                return
-            self._events, self._records = [], []
-            if self._trailer is not None:
-                records += self._trailer()
-            await self._publisher.publish_many(records)
-            for event in events:
-                await self.stream.ack(event)
-            elapsed = time.perf_counter() - started
-            for _ in events:
-                PROCESSING_SECONDS.labels(agent=self._agent).observe(elapsed)
-
-
 def _value(event: Any) -> bytes:
     return event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
 
@@ -212,16 +140,24 @@ def create_app(
     MemoryPublisher caught when one is passed.
     """
     app = _faust_app(settings)
+    batches = Batches()
+    owned: KafkaPublisher | None = None
     if publisher is None:
-        kafka = KafkaPublisher(settings)
-        state_log = state_log or KafkaStateLog(settings, kafka)
+        owned = publisher = KafkaPublisher(settings)
+        state_log = state_log or KafkaStateLog(settings, owned)
 
-        async def close_publisher(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
-            await kafka.stop()
+    async def settle(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        """Partitions move: publish what is held, commit what is acknowledged."""
+        await batches.settle(app.consumer.commit)
 
-        app.on_before_shutdown.connect(close_publisher)
+    async def shut_down(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        """The worker stops: settle as for a rebalance, then close our producer."""
+        await batches.settle(app.consumer.commit)
+        if owned is not None:
+            await owned.stop()
 
-        publisher = kafka
+    app.on_partitions_revoked.connect(settle)
+    app.on_before_shutdown.connect(shut_down)
     out: Publisher = publisher
     options = settings.core_options()
     rules = configured_rules(settings)
@@ -285,7 +221,7 @@ def create_app(
 
     @app.agent(raw_topic(settings.topic_raw), name="enrich")
     async def enrich_agent(stream: Any) -> AsyncIterator[EnrichedArticle | DeadLetter]:
-        batch = Batch(stream, out, "enrich")
+        batch = batches.open(stream, out, "enrich")
         results: list[EnrichedArticle | DeadLetter] = []
         async for event in batch.stream.events():
             ctx = _context(event)
@@ -319,7 +255,7 @@ def create_app(
 
     @app.agent(raw_topic(settings.stories_topic, partitions=1), name="alert")
     async def alert_agent(stream: Any) -> AsyncIterator[Alert | DeadLetter | None]:
-        batch = Batch(stream, out, "alert", trailer=state_trailer)
+        batch = batches.open(stream, out, "alert", trailer=state_trailer)
         outcomes: list[Alert | DeadLetter | None] = []
         processed = 0
         latest = 0.0  # the newest event time seen: the window ends there

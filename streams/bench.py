@@ -22,7 +22,7 @@ from streams.core.pipeline import enrich
 from streams.demo import worker_process
 from streams.kafka import client_kwargs, producer_kwargs
 from streams.settings import Settings
-from streams.topics import ensure_topics
+from streams.topics import TopicSpec, create_topics, ensure_topics
 
 __all__ = ["bench_articles", "bench_core", "bench_stream", "format_table"]
 
@@ -230,6 +230,7 @@ def _bench_stream(
         restart = _restart(settings, Path(workdir) / "restarted.log", env)
         to_enriched = [out[i] - sent[i] for i in sent if i in out]
         to_alert = [alerts[i] - sent[i] for i in sent if i in alerts]
+        asyncio.run(create_topics(settings, [TopicSpec(f"{run}.pipe", partitions)]))
         pipe = asyncio.run(_pipe_rate(settings, settings.topic_raw, f"{run}.pipe", count))
     return {
         "broker": kind,

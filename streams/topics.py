@@ -15,6 +15,7 @@ __all__ = [
     "TopicInfo",
     "topic_names",
     "topic_specs",
+    "create_topics",
     "ensure_topics",
     "describe_topics",
 ]
@@ -89,13 +90,8 @@ async def describe_topics(settings: Settings) -> list[TopicInfo]:
     return infos
 
 
-async def ensure_topics(settings: Settings) -> list[TopicInfo]:
-    """Create the topics that are missing; existing ones are left as they are.
-
-    Creation comes before any metadata request: a broker that auto-creates topics on metadata
-    requests (the embedded one does) would otherwise pick its own partition count.
-    """
-    specs = topic_specs(settings)
+async def create_topics(settings: Settings, specs: list[TopicSpec]) -> set[str]:
+    """Create the topics that are missing; the names of those created now."""
     admin = await _admin(settings)
     try:
         response = await admin.create_topics(
@@ -118,6 +114,16 @@ async def ensure_topics(settings: Settings) -> list[TopicInfo]:
         elif code != TOPIC_ALREADY_EXISTS:
             message = rest[0] if rest else ""
             raise BrokerUnavailableError(f"cannot create topic {name}: error {code} {message}")
+    return created
+
+
+async def ensure_topics(settings: Settings) -> list[TopicInfo]:
+    """Create the topics that are missing; existing ones are left as they are.
+
+    Creation comes before any metadata request: a broker that auto-creates topics on metadata
+    requests (the embedded one does) would otherwise pick its own partition count.
+    """
+    created = await create_topics(settings, topic_specs(settings))
     return [
         TopicInfo(t.name, t.partitions, t.exists, created=t.name in created)
         for t in await describe_topics(settings)
