@@ -1,4 +1,4 @@
-"""Capitalised-span chunking and rule-based typing of the spans into entity mentions."""
+"""Rule-based typing of capitalised-word chunks into entity mentions."""
 
 from __future__ import annotations
 
@@ -8,25 +8,11 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from streams.core.gazetteer import GazEntry, cues, first_names, gazetteer, stopwords, titles
+from streams.core.ner_spans import Token, find_chunks, is_initial, strip_stopwords
 from streams.models import EntityType, Geo
 
 __all__ = ["MAX_NAME_TOKENS", "Mention", "find_mentions"]
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_][\w&]*(?:(?:['’](?![sS]\b)|-|&)[\w&]+)*")
-_ABBREV = frozenset(
-    "Mr Mrs Ms Dr Prof St Jr Sr Inc Corp Ltd Co Gen Sen Rep Gov Lt Col Capt Mt Sgt Adm".split()
-)
-_PARTICLES = frozenset("de da del der van von den la le du al el bin ibn".split())
-_CAP = (
-    r"(?:[A-Z]\.){2,}|(?:[A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ]|[a-z](?=[A-Z]))"
-    r"[\w&]*(?:(?:['’](?![sS]\b)|-|&)[\w&]+)*"
-)
-_CONNECTORS = frozenset("of the de da del der van von den la le du al el bin ibn".split())
-_CHUNK = re.compile(
-    rf"(?<![\w&])(?:{_CAP})(?:(?: | & | (?:of(?: the)?|de|da|del|der|van|von|den|la|le|du|al|el"
-    rf"|bin|ibn) )(?:{_CAP}))*"
-)
-_LOWER_TAIL = re.compile(r"(?:-[a-z]+)+$")
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|based in|outside)\s+$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Z&]{1,5}|(?:[A-Z]\.){2,})$")
@@ -38,9 +24,6 @@ _CORP_SUFFIXES = frozenset(
 _CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]")
 _SURNAME_PREFIX = ("Mc", "Mac", "De", "Di", "La", "Le", "Van", "Von", "Du", "Fitz")
 _WORD_START = re.compile(r"\b\w")
-_OPENERS = "\"“«'‘([—–-*• \t"
-# Characters after which a capitalised word starts a sentence (and so proves nothing).
-_SENTENCE_END = ".!?:;\n|"
 # How far (in characters) before a span a lower-case title may stand: "chief executive X".
 _TITLE_WINDOW = 40
 # A capitalised run of more tokens than this (connectors included) is Title Case prose (a
@@ -63,14 +46,6 @@ class Mention:
     from_gazetteer: bool = False
     initial: bool = False
     tokens: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Tok:
-    start: int
-    end: int
-    text: str
-    conn: bool = False
 
 
 @cache
@@ -115,77 +90,7 @@ def _speech_before() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alt}),?\s+$")
 
 
-def _chunks(text: str) -> list[list[_Tok]]:
-    """Group runs of capitalised words, joined by single spaces and name connectors."""
-    of_heads = cues().of_heads
-    chunks: list[list[_Tok]] = []
-    n = len(text)
-    for cm in _CHUNK.finditer(text):
-        whole = cm.group()
-        if " " not in whole and "-" not in whole and "'" not in whole and "’" not in whole:
-            s, e = cm.span()  # one plain word: the common case, no inner tokenising
-            if e < n and text[e] == "$":
-                continue
-            if e < n and text[e] == "." and whole in _ABBREV:
-                chunks.append([_Tok(s, e + 1, whole + ".")])
-            else:
-                chunks.append([_Tok(s, e, whole)])
-            continue
-        cur: list[_Tok] = []
-        base = cm.start()
-        pending: list[_Tok] = []
-        for m in _TOKEN.finditer(whole):
-            s, e = base + m.start(), base + m.end()
-            word = m.group()
-            if word in _CONNECTORS:
-                pending.append(_Tok(s, e, word, conn=True))
-                continue
-            if "-" in word:
-                e = s + len(_LOWER_TAIL.sub("", word))
-                word = text[s:e]
-            if e < n and text[e] == "." and word in _ABBREV:
-                e += 1
-                word += "."
-            joins = pending and (
-                pending[0].text in _PARTICLES or (cur and cur[-1].text in of_heads)
-            )
-            if pending and not joins:
-                chunks.append(cur)
-                cur = []
-            elif pending:
-                cur.extend(pending)
-            pending = []
-            if e < n and text[e] == "$":  # a currency code: "US$40"
-                if cur:
-                    chunks.append(cur)
-                cur = []
-                continue
-            cur.append(_Tok(s, e, word))
-        if cur:
-            chunks.append(cur)
-    return chunks
-
-
-def _is_initial(text: str, pos: int) -> bool:
-    j = pos - 1
-    while j >= 0 and text[j] in _OPENERS:
-        j -= 1
-    return j < 0 or text[j] in _SENTENCE_END
-
-
-def _strip(toks: list[_Tok]) -> list[_Tok]:
-    stop = stopwords()
-    lo, hi = 0, len(toks)
-    while lo < hi and (toks[lo].conn or toks[lo].text.lower().rstrip(".") in stop):
-        if hi - lo > 1 and not toks[lo + 1].conn and toks[lo].text in first_names():
-            break  # "Jan Novak", "May Chen": a given name, not a month
-        lo += 1
-    while hi > lo and (toks[hi - 1].conn or toks[hi - 1].text.lower().rstrip(".") in stop):
-        hi -= 1
-    return toks if (lo, hi) == (0, len(toks)) else toks[lo:hi]
-
-
-def _mention(text: str, toks: list[_Tok], etype: EntityType | None) -> Mention:
+def _mention(text: str, toks: list[Token], etype: EntityType | None) -> Mention:
     s, e = toks[0].start, toks[-1].end
     return Mention(s, e, text[s:e], etype, tokens=[t.text for t in toks if not t.conn])
 
@@ -194,7 +99,7 @@ def _gaz_mention(text: str, s: int, e: int, entry: GazEntry) -> Mention:
     return Mention(s, e, text[s:e], entry.type, entry.canonical, entry.geo, True, tokens=[])
 
 
-def _lead_place(text: str, toks: list[_Tok], entry: GazEntry) -> list[Mention]:
+def _lead_place(text: str, toks: list[Token], entry: GazEntry) -> list[Mention]:
     """The country a listed body's name starts with: "US" in "US Air Force"."""
     if entry.type != "ORG" or len(toks) < 2:
         return []
@@ -204,7 +109,7 @@ def _lead_place(text: str, toks: list[_Tok], entry: GazEntry) -> list[Mention]:
     return [_gaz_mention(text, toks[0].start, toks[0].end, first)]
 
 
-def _head(toks: list[_Tok]) -> str:
+def _head(toks: list[Token]) -> str:
     for k, t in enumerate(toks):
         if t.conn and t.text == "of" and k > 0:
             return toks[k - 1].text
@@ -221,9 +126,9 @@ def _next_word(text: str, pos: int) -> str:
     return text[pos + 1 : end]
 
 
-def _classify_run(text: str, run: list[_Tok], after_title: bool) -> Mention | None:
+def _classify_run(text: str, run: list[Token], after_title: bool) -> Mention | None:
     """Type a run of capitalised words that no gazetteer entry covers."""
-    run = _strip(run)
+    run = strip_stopwords(run)
     if not run:
         return None
     words = [t.text for t in run if not t.conn]
@@ -231,7 +136,7 @@ def _classify_run(text: str, run: list[_Tok], after_title: bool) -> Mention | No
         return None
     c = cues()
     m = _mention(text, run, None)
-    m.initial = _is_initial(text, run[0].start)
+    m.initial = is_initial(text, run[0].start)
     head = _head(run)
     if len(words) >= 2 and head in c.org_heads:
         m.type = "ORG"
@@ -260,7 +165,7 @@ def _classify_run(text: str, run: list[_Tok], after_title: bool) -> Mention | No
 
 
 def _chunk_mentions(
-    text: str, toks: list[_Tok], hits: dict[int, tuple[int, GazEntry]]
+    text: str, toks: list[Token], hits: dict[int, tuple[int, GazEntry]]
 ) -> list[Mention]:
     if len(toks) == 1:  # the common case: one word, often a sentence opener
         t = toks[0]
@@ -272,7 +177,7 @@ def _chunk_mentions(
         if hit is None and not _title_at(toks, 0):
             one = _classify_run(text, toks, False)
             return [one] if one is not None else []
-    toks = _strip(toks)
+    toks = strip_stopwords(toks)
     if not toks:
         return []
     s0, e0 = toks[0].start, toks[-1].end
@@ -288,7 +193,7 @@ def _chunk_mentions(
     c = cues()
     if len(words) == 2 and words[0].text in c.org_prefixes:
         m = _mention(text, toks, "ORG")
-        m.initial = _is_initial(text, s0)
+        m.initial = is_initial(text, s0)
         return [m]
     head = _head(toks)
     lead = 0
@@ -297,7 +202,7 @@ def _chunk_mentions(
     rest = toks[lead:]
     if rest and (_is_person(rest, hits) or (lead and _is_person(rest, hits, need_first=False))):
         m = _mention(text, rest, "PERSON")
-        m.initial = _is_initial(text, rest[0].start)
+        m.initial = is_initial(text, rest[0].start)
         return [m]
     named_head = head in c.org_heads or head in c.loc_heads or words[0].text in c.loc_heads
     if len(words) >= 2 and named_head:
@@ -310,7 +215,7 @@ def _chunk_mentions(
                 out.append(_gaz_mention(text, s, h[0], h[1]))
         return out
     out = []
-    run: list[_Tok] = []
+    run: list[Token] = []
     after_title = False
     i = 0
     while i < len(toks):
@@ -344,7 +249,7 @@ def _chunk_mentions(
     return out
 
 
-def _tokens_to(toks: list[_Tok], i: int, end: int) -> int:
+def _tokens_to(toks: list[Token], i: int, end: int) -> int:
     """How many tokens from toks[i] on end exactly at character `end` (0 when none does)."""
     for k in range(i, len(toks)):
         if toks[k].end >= end:
@@ -353,7 +258,7 @@ def _tokens_to(toks: list[_Tok], i: int, end: int) -> int:
 
 
 def _is_person(
-    toks: list[_Tok], hits: dict[int, tuple[int, GazEntry]], need_first: bool = True
+    toks: list[Token], hits: dict[int, tuple[int, GazEntry]], need_first: bool = True
 ) -> bool:
     """A first name then one to three capitalised words that name no country or body."""
     if not 2 <= len(toks) <= 4 or (need_first and toks[0].text not in first_names()):
@@ -375,7 +280,7 @@ def _title_firsts() -> frozenset[str]:
     return frozenset(t[0] for t in titles())
 
 
-def _title_at(toks: list[_Tok], i: int) -> int:
+def _title_at(toks: list[Token], i: int) -> int:
     if toks[i].text.lower().rstrip(".") not in _title_firsts():
         return 0
     tt = titles()
@@ -399,7 +304,7 @@ def find_mentions(
     out: list[Mention] = []
     covered: set[int] = set()
     skip = {s + w.start() for s, e in reserved for w in _WORD_START.finditer(text[s:e])}
-    for toks in _chunks(text):
+    for toks in find_chunks(text):
         if len(toks) > MAX_NAME_TOKENS:
             continue  # its gazetteer names are added below, as for words the chunker skips
         covered.update(t.start for t in toks)
