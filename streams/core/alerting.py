@@ -18,9 +18,10 @@ MAX_ALERT_ENTITIES = 8
 #: Longest summary, in characters.
 MAX_SUMMARY_CHARS = 400
 
-#: A sentence ends at . ! or ? (optionally closed by a quote mark) before white space, or at a
-#: line break; a comma inside a quotation does not end it.
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019]))\s+|\n+")
+#: A sentence ends at . ! or ? (optionally closed by a quote mark) before white space and a
+#: word that does not start in lower case ("3 a.m. as ..." goes on), or at a line break; a
+#: comma inside a quotation does not end it.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019]))[^\S\n]+(?![a-z])|\n+")
 
 
 def alert_id_of(kind: str, subject: str, detail: object) -> str:
@@ -29,27 +30,33 @@ def alert_id_of(kind: str, subject: str, detail: object) -> str:
     return digest.hexdigest()
 
 
-def _sentence_around(text: str, match: EscalationMatch) -> str:
+def _sentence_around(text: str, match: EscalationMatch) -> tuple[int, str]:
     start = 0
     for boundary in _SENTENCE_END.finditer(text, 0, match.start):
         start = boundary.end()
     end_match = _SENTENCE_END.search(text, match.end)
     end = end_match.start() if end_match else len(text)
-    return " ".join(text[start:end].split())
+    return start, " ".join(text[start:end].split())
 
 
 def summarize(article: EnrichedArticle, max_sentences: int = 2) -> str:
-    """One or two sentences that hold the strongest asserted escalation matches."""
+    """One or two sentences that hold the strongest asserted escalation matches.
+
+    The strongest matches choose the sentences; they are given in the article's order, so
+    the summary reads as the article does.
+    """
     live = [m for m in article.escalation.matches if m.modality != "negated"]
     ranked = sorted(live, key=lambda m: (-m.weight, m.start))
-    sentences: list[str] = []
+    chosen: dict[str, int] = {}
     for match in ranked:
-        sentence = _sentence_around(article.text, match)
-        if sentence and sentence != article.title and sentence not in sentences:
-            sentences.append(sentence)
-        if len(sentences) == max_sentences:
+        start, sentence = _sentence_around(article.text, match)
+        if sentence and sentence != article.title and sentence not in chosen:
+            chosen[sentence] = start
+        if len(chosen) == max_sentences:
             break
-    summary = " ".join(sentences) or (article.title or article.text[:200])
+    summary = " ".join(sorted(chosen, key=chosen.__getitem__)) or (
+        article.title or article.text[:200]
+    )
     if len(summary) > MAX_SUMMARY_CHARS:
         summary = summary[: MAX_SUMMARY_CHARS - 1].rstrip() + "\u2026"
     return summary

@@ -97,9 +97,17 @@ def test_alerting_ids_are_stable_per_article_and_level() -> None:
 
 def test_alerting_summary_quotes_strongest_asserted_matches_not_denials() -> None:
     summary = summarize(_article("high"))
-    assert summary.startswith("A general mobilisation was ordered at night.")
+    assert "A general mobilisation was ordered at night." in summary
     assert "deployed troops" in summary
     assert "denied" not in summary
+
+
+def test_alerting_summary_keeps_the_article_order_of_its_sentences() -> None:
+    summary = summarize(_article("high"))  # mobilisation weighs more but comes later
+    assert summary == (
+        "The army deployed troops to the border on Monday. "
+        "A general mobilisation was ordered at night."
+    )
 
 
 def test_alerting_alert_carries_entities_categories_and_reason() -> None:
@@ -127,3 +135,31 @@ def test_alerting_spike_alert_ids_are_stable_per_key_and_window() -> None:
     assert one.alert_id == two.alert_id
     assert (one.kind, one.level, one.article_id, one.entities) == ("spike", "high", None, ["NATO"])
     assert "7 >= threshold 3.0" in one.reason
+
+
+def test_alerting_summary_does_not_end_a_sentence_at_an_abbreviation() -> None:
+    text = "Blasts shook the city. Shelling began at 3 a.m. as air defences engaged drones."
+    start = text.index("Shelling")
+    article = _article("high").model_copy(
+        update={
+            "text": text,
+            "escalation": Escalation(
+                flag=True,
+                level="high",
+                score=0.7,
+                categories=["military"],
+                actions=["ASSAULT"],
+                matches=[
+                    EscalationMatch(
+                        term="Shelling",
+                        action="ASSAULT",
+                        category="military",
+                        weight=0.8,
+                        start=start,
+                        end=start + 8,
+                    )
+                ],
+            ),
+        }
+    )
+    assert summarize(article) == "Shelling began at 3 a.m. as air defences engaged drones."
