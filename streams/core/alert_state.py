@@ -10,7 +10,7 @@ Keys: ``story/<article_id>`` for a Seen, ``spike/<key>`` for a SpikeState.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -59,18 +59,18 @@ class AlertState:
 
         Unknown keys are ignored, so a changelog written by a newer version still loads.
         """
-        if key.startswith(STORY_PREFIX):
-            article_id = key.removeprefix(STORY_PREFIX)
-            if value is None:
-                self.stories.pop(article_id, None)
-            else:
-                self.stories[article_id] = Seen.from_dict(value)
-        elif key.startswith(SPIKE_PREFIX):
-            spike = key.removeprefix(SPIKE_PREFIX)
-            if value is None:
-                self.spikes.pop(spike, None)
-            else:
-                self.spikes[spike] = SpikeState.from_dict(value)
+        stores: tuple[tuple[str, dict[str, Any], Callable[[Mapping[str, Any]], Any]], ...] = (
+            (STORY_PREFIX, self.stories, Seen.from_dict),
+            (SPIKE_PREFIX, self.spikes, SpikeState.from_dict),
+        )
+        for prefix, store, load in stores:
+            if key.startswith(prefix):
+                name = key.removeprefix(prefix)
+                if value is None:
+                    store.pop(name, None)
+                else:
+                    store[name] = load(value)
+                return
 
     def restored(self) -> None:
         """Rebuild the fingerprint index once the replay is over."""

@@ -140,26 +140,15 @@ def test_alerting_spike_alert_ids_are_stable_per_key_and_window() -> None:
 def test_alerting_summary_does_not_end_a_sentence_at_an_abbreviation() -> None:
     text = "Blasts shook the city. Shelling began at 3 a.m. as air defences engaged drones."
     start = text.index("Shelling")
-    article = _article("high").model_copy(
-        update={
-            "text": text,
-            "escalation": Escalation(
-                flag=True,
-                level="high",
-                score=0.7,
-                categories=["military"],
-                actions=["ASSAULT"],
-                matches=[
-                    EscalationMatch(
-                        term="Shelling",
-                        action="ASSAULT",
-                        category="military",
-                        weight=0.8,
-                        start=start,
-                        end=start + 8,
-                    )
-                ],
-            ),
-        }
+    shelling = EscalationMatch(
+        term="Shelling",
+        action="ASSAULT",
+        category="military",
+        weight=0.8,
+        start=start,
+        end=start + 8,
     )
+    high = _article("high")
+    escalation = high.escalation.model_copy(update={"matches": [shelling]})
+    article = high.model_copy(update={"text": text, "escalation": escalation})
     assert summarize(article) == "Shelling began at 3 a.m. as air defences engaged drones."
