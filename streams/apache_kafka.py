@@ -18,7 +18,6 @@ import os
 import secrets
 import shutil
 import signal
-import subprocess
 import tempfile
 import time
 import uuid
@@ -27,20 +26,21 @@ from pathlib import Path
 from typing import TypedDict, Unpack
 
 from streams.broker import LauncherContext
-from streams.errors import BrokerUnavailableError, ConfigError
+from streams.errors import ConfigError
 from streams.kafka_node import (
     CONTROLLER_LISTENER,
     LISTENER_PROTOCOLS,
     PLAIN_LISTENER,
     SASL_LISTENER,
     SASL_SSL_LISTENER,
+    SSL_LISTENER,
     STARTUP_TIMEOUT_S,
     KafkaNode,
     TlsFiles,
-    broker_registered,
     jdk_tool,
     make_tls_files,
     registered_brokers,
+    run_jdk_tool,
 )
 
 __all__ = [
@@ -55,7 +55,6 @@ __all__ = [
     "TlsFiles",
     "default_lib_dir",
     "find_kafka_lib",
-    "broker_registered",
     "registered_brokers",
     "replication_settings",
     "sasl_properties",
@@ -213,31 +212,32 @@ class ApacheKafkaCluster(LauncherContext):
     def size(self) -> int:
         return len(self.nodes)
 
+    def _addresses(self, listener: str, needs: str) -> str:
+        """Every node's address on `listener`, comma-separated; `needs` names the options."""
+        ports = [node.listeners().get(listener) for node in self.nodes]
+        if None in ports:
+            raise ConfigError(f"this Kafka launcher was created without {needs}")
+        return ",".join(f"{node.host}:{port}" for node, port in zip(self.nodes, ports, strict=True))
+
     @property
     def bootstrap(self) -> str:
         """Every node's PLAINTEXT address, comma-separated."""
-        return ",".join(node.address for node in self.nodes)
+        return self._addresses(PLAIN_LISTENER, "a PLAINTEXT listener")
 
     @property
     def sasl_bootstrap(self) -> str:
         """Every node's SASL_PLAINTEXT address, comma-separated (launchers with `sasl=True`)."""
-        if self.sasl_user is None:
-            raise ConfigError("this Kafka launcher was created without sasl=True")
-        return ",".join(f"{node.host}:{node.sasl_port}" for node in self.nodes)
+        return self._addresses(SASL_LISTENER, "sasl=True")
 
     @property
     def ssl_bootstrap(self) -> str:
         """Every node's SSL address, comma-separated (launchers with `tls=True`)."""
-        if not self.tls:
-            raise ConfigError("this Kafka launcher was created without tls=True")
-        return ",".join(f"{node.host}:{node.ssl_port}" for node in self.nodes)
+        return self._addresses(SSL_LISTENER, "tls=True")
 
     @property
     def sasl_ssl_bootstrap(self) -> str:
         """Every node's SASL_SSL address (launchers with both `sasl=True` and `tls=True`)."""
-        if not self.tls or self.sasl_user is None:
-            raise ConfigError("this Kafka launcher was created without sasl=True and tls=True")
-        return ",".join(f"{node.host}:{node.sasl_ssl_port}" for node in self.nodes)
+        return self._addresses(SASL_SSL_LISTENER, "sasl=True and tls=True")
 
     @property
     def ca_file(self) -> Path:
@@ -299,16 +299,8 @@ class ApacheKafkaCluster(LauncherContext):
             config.write_text("".join(f"{k}={v}\n" for k, v in self._properties(node).items()))
             cmd = [jdk_tool("java"), "-cp", str(self.lib_dir / "*"), "kafka.tools.StorageTool"]
             cmd += ["format", "-t", cluster_id, "-c", str(config), *scram]
-            done = subprocess.run(  # noqa: S603 - a JVM on the jars we were given, fixed arguments
-                cmd, capture_output=True, text=True, timeout=STARTUP_TIMEOUT_S, check=False
-            )
-            if done.returncode != 0:
-                output = (done.stdout + done.stderr).strip()[-2000:]
-                if self.sasl_user is not None:
-                    output = output.replace(self.sasl_user.password, "***")
-                raise BrokerUnavailableError(
-                    f"formatting Kafka storage failed ({done.returncode}): {output}"
-                )
+            secret = self.sasl_user.password if self.sasl_user is not None else None
+            run_jdk_tool(cmd, "formatting Kafka storage", STARTUP_TIMEOUT_S, secret=secret)
 
     def _command(self) -> list[str]:
         cmd = [jdk_tool("java"), *JVM_OPTS, self.heap]

@@ -123,14 +123,6 @@ def _value(event: Any) -> bytes:
     return event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
 
 
-@dataclass
-class _Holding:
-    """Whether the alert state in memory is current: this worker kept the stories partition
-    since the state was last restored."""
-
-    current: bool = False
-
-
 def create_app(
     settings: Settings, publisher: Publisher | None = None, state_log: StateLog | None = None
 ) -> NewsApp:
@@ -145,6 +137,11 @@ def create_app(
     if publisher is None:
         owned = publisher = KafkaPublisher(settings)
         state_log = state_log or KafkaStateLog(settings, owned)
+    elif state_log is None:
+        if not isinstance(publisher, MemoryPublisher):
+            raise TypeError("a publisher other than the default needs its own state_log")
+        state_log = MemoryStateLog(publisher, settings.state_topic)
+    restorer: StateLog = state_log
 
     async def settle(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         """Partitions move: publish what is held, commit what is acknowledged."""
@@ -180,18 +177,16 @@ def create_app(
         )
 
     state = AlertState(dedup, spikes)
-    if state_log is None:
-        if not isinstance(out, MemoryPublisher):
-            raise TypeError("a publisher other than the default needs its own state_log")
-        state_log = MemoryStateLog(out, settings.state_topic)
-    restorer: StateLog = state_log
     stories_partition = TP(settings.stories_topic, 0)
-    holding = _Holding()
+    # Whether the state in memory is current: this worker has kept the stories partition
+    # since the state was last restored.
+    state_current = False
 
     async def on_assigned(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        nonlocal state_current
         assigned = args[0] if args else kwargs.get("assigned", ())
         if stories_partition not in assigned:
-            holding.current = False  # another worker may change the state meanwhile
+            state_current = False  # another worker may change the state meanwhile
 
     app.on_partitions_assigned.connect(on_assigned)
 
@@ -255,15 +250,16 @@ def create_app(
 
     @app.agent(raw_topic(settings.stories_topic, partitions=1), name="alert")
     async def alert_agent(stream: Any) -> AsyncIterator[Alert | DeadLetter | None]:
+        nonlocal state_current
         batch = batches.open(stream, out, "alert", trailer=state_trailer)
         outcomes: list[Alert | DeadLetter | None] = []
         processed = 0
         latest = 0.0  # the newest event time seen: the window ends there
         async for event in batch.stream.events():
-            if not holding.current:
+            if not state_current:
                 await batch.flush()
                 await restorer.restore(state)
-                holding.current = True
+                state_current = True
             ctx = _context(event)
             MESSAGES_IN.labels(agent="alert", topic=ctx.topic).inc()
             value = _value(event)

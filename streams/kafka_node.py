@@ -25,11 +25,11 @@ __all__ = [
     "LISTENER_PROTOCOLS",
     "KafkaNode",
     "TlsFiles",
-    "broker_registered",
     "jdk_tool",
     "make_ca",
     "make_tls_files",
     "registered_brokers",
+    "run_jdk_tool",
 ]
 
 #: Seconds for fresh or restarted nodes to format, start and register themselves.
@@ -76,11 +76,6 @@ def registered_brokers(host: str, port: int, timeout: float = 1.0) -> int:
     return int(brokers) if correlation == 11 else 0
 
 
-def broker_registered(host: str, port: int, timeout: float = 1.0) -> bool:
-    """True when a Metadata request to host:port lists at least one live broker."""
-    return registered_brokers(host, port, timeout) > 0
-
-
 def jdk_tool(name: str) -> str:
     """Path of a JDK program (`java`, `keytool`): $JAVA_HOME/bin first, then PATH."""
     home = os.environ.get("JAVA_HOME")
@@ -102,15 +97,24 @@ class TlsFiles:
     password: str = field(repr=False)
 
 
-def _keytool(directory: Path, *args: str) -> None:
-    """Run keytool in `directory`; a failure raises with its output (no passwords in it)."""
-    cmd = [jdk_tool("keytool"), *args, "-noprompt"]
-    done = subprocess.run(  # noqa: S603 - the JDK's keytool, fixed arguments
-        cmd, cwd=directory, capture_output=True, text=True, timeout=KEYTOOL_TIMEOUT_S, check=False
+def run_jdk_tool(
+    cmd: list[str], what: str, timeout: float, cwd: Path | None = None, secret: str | None = None
+) -> None:
+    """Run a short JDK program; a failure raises with the end of its output, `secret` masked."""
+    done = subprocess.run(  # noqa: S603 - a JDK program on our jars, fixed arguments
+        cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )
     if done.returncode != 0:
-        output = (done.stdout + done.stderr).strip()[-1000:]
-        raise BrokerUnavailableError(f"keytool {args[0]} failed ({done.returncode}): {output}")
+        output = (done.stdout + done.stderr).strip()[-2000:]
+        if secret:
+            output = output.replace(secret, "***")
+        raise BrokerUnavailableError(f"{what} failed ({done.returncode}): {output}")
+
+
+def _keytool(directory: Path, *args: str) -> None:
+    """Run keytool in `directory` (its output holds no passwords)."""
+    cmd = [jdk_tool("keytool"), *args, "-noprompt"]
+    run_jdk_tool(cmd, f"keytool {args[0]}", KEYTOOL_TIMEOUT_S, cwd=directory)
 
 
 def _new_key(directory: Path, store: str, alias: str, dname: str, password: str) -> list[str]:

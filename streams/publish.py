@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from aiokafka import AIOKafkaProducer
@@ -13,7 +13,7 @@ from streams.kafka import producer_kwargs
 from streams.metrics import MESSAGES_OUT
 from streams.settings import Settings
 
-__all__ = ["Publisher", "KafkaPublisher", "MemoryPublisher", "Record"]
+__all__ = ["Publisher", "KafkaPublisher", "MemoryPublisher", "Record", "backoff_delays"]
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,14 @@ log = logging.getLogger(__name__)
 PUBLISH_BACKOFF_S = 0.5
 #: Longest back-off: a broker that comes back is used again within this many seconds.
 PUBLISH_BACKOFF_MAX_S = 5.0
+
+
+def backoff_delays(first: float, cap: float) -> Iterator[float]:
+    """Seconds to wait before each retry: `first`, doubled each time, never above `cap`."""
+    delay = first
+    while True:
+        yield delay
+        delay = min(delay * 2, cap)
 
 
 #: One output: (topic, key, value); a value of None is a tombstone (compacted topics).
@@ -75,7 +83,7 @@ class KafkaPublisher:
         stored: a broker outage pauses the worker instead of losing data.
         """
         pending = list(records)
-        delay = PUBLISH_BACKOFF_S
+        delays = backoff_delays(PUBLISH_BACKOFF_S, PUBLISH_BACKOFF_MAX_S)
         attempt = 1
         while pending:
             failed: list[Record] = []
@@ -98,6 +106,7 @@ class KafkaPublisher:
                     else:
                         MESSAGES_OUT.labels(topic=record[0]).inc()
             if failed:
+                delay = next(delays)
                 log.warning(
                     "publishing %d of %d records failed (attempt %d), retrying in %.1f s: %s",
                     len(failed),
@@ -108,7 +117,6 @@ class KafkaPublisher:
                     extra={"topic": failed[0][0]},
                 )
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, PUBLISH_BACKOFF_MAX_S)
                 attempt += 1
             pending = failed
 

@@ -25,7 +25,7 @@ from aiokafka.errors import KafkaError
 from streams.core.alert_state import AlertState, Change
 from streams.errors import NewsstreamError
 from streams.kafka import client_kwargs, start_client
-from streams.publish import MemoryPublisher, Publisher, Record
+from streams.publish import MemoryPublisher, Publisher, Record, backoff_delays
 from streams.settings import Settings
 
 __all__ = ["StateLog", "KafkaStateLog", "MemoryStateLog", "state_records", "MARKER_KEY"]
@@ -92,14 +92,14 @@ class KafkaStateLog:
 
     async def restore(self, state: AlertState) -> int:
         """Rebuild `state` from the whole changelog; retried until the broker answers."""
-        delay = RESTORE_BACKOFF_S
+        delays = backoff_delays(RESTORE_BACKOFF_S, RESTORE_BACKOFF_MAX_S)
         while True:
             try:
                 return await self._restore_once(state)
             except (KafkaError, NewsstreamError, OSError) as exc:
+                delay = next(delays)
                 log.warning("restoring the alert state failed, retrying in %.0f s: %s", delay, exc)
                 await asyncio.sleep(delay)
-                delay = min(2 * delay, RESTORE_BACKOFF_MAX_S)
 
     async def _restore_once(self, state: AlertState) -> int:
         marker = uuid.uuid4().hex.encode("ascii")

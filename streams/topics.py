@@ -29,7 +29,6 @@ class TopicSpec:
     name: str
     partitions: int
     compact: bool = False
-    internal: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,8 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         if rule.topic and rule.topic not in {s.name for s in specs}:
             specs.append(TopicSpec(rule.topic, n))
     specs += [
-        TopicSpec(settings.stories_topic, 1, internal=True),
-        TopicSpec(settings.state_topic, 1, compact=True, internal=True),
+        TopicSpec(settings.stories_topic, 1),
+        TopicSpec(settings.state_topic, 1, compact=True),
     ]
     return specs
 
