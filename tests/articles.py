@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+
 import orjson
+
+from streams.core.pipeline import enrich
+from streams.models import EnrichedArticle
 
 SCRAPED_ESCALATION = """Minister: allied warships moved closer to the Baltic coast
 
@@ -46,6 +52,21 @@ CLEAN_ESCALATION = {
     "published_at": "2024-02-24T07:30:00Z",
 }
 
+#: CLEAN_ESCALATION rewritten by another source: a near-duplicate of the same story.
+ESCALATION_REWRITE = {**CLEAN_ESCALATION, "id": "esc-json-2", "source": "other-wire"}
+
+#: Three distinct escalating stories that all name Moldova (ids md-0..md-2): enough to spike.
+MOLDOVA_STORIES: list[dict[str, object]] = [
+    {"id": f"md-{i}", "title": body, "body": body}
+    for i, body in enumerate(
+        [
+            "Troops were deployed to the border with Moldova on Monday, officials said.",
+            "Artillery shelling hit two villages near Moldova overnight, killing four people.",
+            "The government ordered a general mobilisation after clashes with Moldova.",
+        ]
+    )
+]
+
 HTML_PAGE = """<!doctype html><html lang="en"><head><title>Parliament approves new budget | Daily Ledger</title>
 <meta property="article:published_time" content="2024-06-11T08:05:00+02:00">
 <meta property="og:title" content="Parliament approves new budget"></head>
@@ -62,6 +83,19 @@ def as_bytes(message: object) -> bytes:
     if isinstance(message, bytes):
         return message
     return orjson.dumps(message)
+
+
+def enriched(message: Mapping[str, object], **changes: object) -> EnrichedArticle:
+    """`message` with `changes` to its raw fields, enriched; fails the test if it is rejected."""
+    result = enrich(as_bytes({**message, **changes}))
+    assert isinstance(result, EnrichedArticle), result
+    return result
+
+
+def write_jsonl(path: Path, *messages: object) -> Path:
+    """Write `messages` to `path` as a JSON-lines feed, one per line; the path back."""
+    path.write_bytes(b"".join(orjson.dumps(m) + b"\n" for m in messages))
+    return path
 
 
 #: (payload, expected dead-letter error type) for every kind of bad input.

@@ -8,11 +8,16 @@ import orjson
 import pytest
 
 from streams.app import NewsApp, create_app, to_json
-from streams.core.pipeline import enrich
-from streams.models import EnrichedArticle
 from streams.publish import MemoryPublisher
 from streams.settings import Settings
-from tests.articles import CALM_SPORT, CLEAN_ESCALATION, as_bytes
+from tests.articles import (
+    CALM_SPORT,
+    CLEAN_ESCALATION,
+    ESCALATION_REWRITE,
+    MOLDOVA_STORIES,
+    as_bytes,
+    enriched,
+)
 
 SETTINGS = Settings(
     broker="127.0.0.1:1", metrics_port=0, alert_min_level="medium", spike_min_count=3
@@ -23,12 +28,6 @@ SETTINGS = Settings(
 async def news() -> AsyncIterator[tuple[NewsApp, MemoryPublisher]]:
     publisher = MemoryPublisher()
     yield create_app(SETTINGS, publisher=publisher), publisher
-
-
-def _article(message: object, **changes: object) -> EnrichedArticle:
-    result = enrich(as_bytes(message))
-    assert isinstance(result, EnrichedArticle)
-    return result.model_copy(update=changes)
 
 
 async def test_agents_enrich_sends_articles_to_the_alert_stage_keyed_by_id(
@@ -65,11 +64,11 @@ async def test_agents_alert_publishes_articles_and_alerts_at_or_above_the_level(
 ) -> None:
     app, published = news
     async with app.alert_agent.test_context() as agent:
-        await agent.put(to_json(_article(CLEAN_ESCALATION)), key=b"esc-json-1")
-        await agent.put(to_json(_article(CALM_SPORT)), key=b"calm-sport-1")
-    enriched = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_enriched)]
-    assert [a["article_id"] for a in enriched] == ["esc-json-1", "calm-sport-1"]
-    assert all(a["duplicate_of"] is None for a in enriched)
+        await agent.put(to_json(enriched(CLEAN_ESCALATION)), key=b"esc-json-1")
+        await agent.put(to_json(enriched(CALM_SPORT)), key=b"calm-sport-1")
+    out_articles = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_enriched)]
+    assert [a["article_id"] for a in out_articles] == ["esc-json-1", "calm-sport-1"]
+    assert all(a["duplicate_of"] is None for a in out_articles)
     alerts = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_alerts)]
     assert [a["article_id"] for a in alerts] == ["esc-json-1"]
     assert alerts[0]["kind"] == "escalation"
@@ -80,13 +79,13 @@ async def test_agents_alert_marks_near_duplicates_and_alerts_a_story_once(
     news: tuple[NewsApp, MemoryPublisher],
 ) -> None:
     app, published = news
-    original = _article(CLEAN_ESCALATION)
-    rewrite = _article({**CLEAN_ESCALATION, "id": "esc-json-2", "source": "other-wire"})
+    original = enriched(CLEAN_ESCALATION)
+    rewrite = enriched(ESCALATION_REWRITE)
     async with app.alert_agent.test_context() as agent:
         await agent.put(to_json(original), key=b"esc-json-1")
         await agent.put(to_json(rewrite), key=b"esc-json-2")
-    enriched = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_enriched)]
-    assert [a["duplicate_of"] for a in enriched] == [None, "esc-json-1"]
+    out_articles = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_enriched)]
+    assert [a["duplicate_of"] for a in out_articles] == [None, "esc-json-1"]
     assert len(published.on(SETTINGS.topic_alerts)) == 1
 
 
@@ -105,14 +104,9 @@ async def test_agents_alert_spikes_once_when_an_entity_reaches_its_threshold(
     news: tuple[NewsApp, MemoryPublisher],
 ) -> None:
     app, published = news
-    stories = [
-        "Troops were deployed to the border with Moldova on Monday, officials said.",
-        "Artillery shelling hit two villages near Moldova overnight, killing four people.",
-        "The government ordered a general mobilisation after clashes with Moldova.",
-    ]
     async with app.alert_agent.test_context() as agent:
-        for i, body in enumerate(stories):
-            article = _article({"id": f"fr-{i}", "title": body, "body": body})
+        for story in MOLDOVA_STORIES:
+            article = enriched(story)
             await agent.put(to_json(article), key=article.article_id.encode())
     alerts = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_alerts)]
     spikes = [a for a in alerts if a["kind"] == "spike"]
@@ -128,17 +122,17 @@ async def test_agents_alert_state_survives_a_restart_through_its_changelog(
     news: tuple[NewsApp, MemoryPublisher],
 ) -> None:
     app, published = news
-    original = _article(CLEAN_ESCALATION)
+    original = enriched(CLEAN_ESCALATION)
     async with app.alert_agent.test_context() as agent:
         await agent.put(to_json(original), key=b"esc-json-1")
     stored = [key for key, _ in published.on(SETTINGS.state_topic)]
     assert b"story/esc-json-1" in stored
     restarted = create_app(SETTINGS, publisher=published)  # a new worker, the same topics
-    rewrite = _article({**CLEAN_ESCALATION, "id": "esc-json-2", "source": "other-wire"})
+    rewrite = enriched(ESCALATION_REWRITE)
     async with restarted.alert_agent.test_context() as agent:
         await agent.put(to_json(rewrite), key=b"esc-json-2")
-    enriched = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_enriched)]
-    assert [a["duplicate_of"] for a in enriched] == [None, "esc-json-1"]
+    out_articles = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_enriched)]
+    assert [a["duplicate_of"] for a in out_articles] == [None, "esc-json-1"]
     assert len(published.on(SETTINGS.topic_alerts)) == 1
     assert set(restarted.state.stories) == {"esc-json-1", "esc-json-2"}
 
@@ -150,6 +144,6 @@ async def test_agents_alert_state_restore_skips_unreadable_records() -> None:
     await publisher.publish(SETTINGS.state_topic, b"story/gone", None)
     app = create_app(SETTINGS, publisher=publisher)
     async with app.alert_agent.test_context() as agent:
-        await agent.put(to_json(_article(CALM_SPORT)), key=b"calm-sport-1")
+        await agent.put(to_json(enriched(CALM_SPORT)), key=b"calm-sport-1")
     assert [k for k, _ in publisher.on(SETTINGS.topic_enriched)] == [b"calm-sport-1"]
     assert set(app.state.stories) == {"calm-sport-1"}

@@ -69,44 +69,6 @@ def account(inputs: list[RawRecord], seen: dict[str, list[Record]], settings: Se
     return Account(len(inputs), len(enriched), len(dead), duplicates, len(keys - covered))
 
 
-def read_all(
-    settings: Settings, inputs: list[RawRecord], timeout: float
-) -> dict[str, list[Record]]:
-    """Read the output topics until every input has an output (or the timeout)."""
-    keys = {r.key.decode() for r in inputs if r.key}
-
-    def complete(seen: dict[str, list[Record]]) -> bool:
-        done = {str(v["article_id"]) for _, v in seen[settings.topic_enriched]}
-        done |= {
-            base64.b64decode(str(v["key_b64"])).decode() for _, v in seen[settings.topic_deadletter]
-        }
-        return keys <= done
-
-    return asyncio.run(
-        read_topics(
-            settings,
-            [settings.topic_enriched, settings.topic_deadletter],
-            complete,
-            timeout=timeout,
-            settle=3.0,
-        )
-    )
-
-
-def wait_for_outputs(settings: Settings, count: int, timeout: float = 120) -> int:
-    """Block until at least `count` outputs exist (to strike mid-stream); how many there were."""
-    seen = asyncio.run(
-        read_topics(
-            settings,
-            [settings.topic_enriched, settings.topic_deadletter],
-            lambda s: sum(len(v) for v in s.values()) >= count,
-            timeout=timeout,
-            settle=0.0,
-        )
-    )
-    return sum(len(v) for v in seen.values())
-
-
 def report(capsys: pytest.CaptureFixture[str], text: str, log: Path | None = None) -> None:
     """Print a fault test's figures even when output is captured."""
     with capsys.disabled():
@@ -158,13 +120,30 @@ class FaultRun:
         log = self.tmp_path / log_name if log_name else self.log
         return newsstream_worker(worker_env(self.settings, self.tmp_path), log)
 
-    def wait_for_outputs(self, count: int) -> int:
+    def wait_for_outputs(self, count: int, timeout: float = 120) -> int:
         """Block until `count` outputs exist (to strike mid-stream); how many there were."""
-        return wait_for_outputs(self.settings, count)
+        seen = asyncio.run(
+            read_topics(
+                self.settings,
+                [self.settings.topic_enriched, self.settings.topic_deadletter],
+                lambda s: sum(len(v) for v in s.values()) >= count,
+                timeout=timeout,
+                settle=0.0,
+            )
+        )
+        return sum(len(v) for v in seen.values())
 
     def read_all(self, timeout: float) -> dict[str, list[Record]]:
         """Read the output topics until every input has an output (or the timeout)."""
-        return read_all(self.settings, self.inputs, timeout)
+        return asyncio.run(
+            read_topics(
+                self.settings,
+                [self.settings.topic_enriched, self.settings.topic_deadletter],
+                lambda seen: account(self.inputs, seen, self.settings).lost == 0,
+                timeout=timeout,
+                settle=3.0,
+            )
+        )
 
     def read_all_alive(
         self, worker: subprocess.Popen[bytes], timeout: float

@@ -97,3 +97,8 @@ def round_trip(settings: Settings, records: list[RawRecord]) -> list[tuple[bytes
         )
     )
     return sorted((key, str(value["id"])) for key, value in seen[settings.topic_raw])
+
+
+def keyed_ids(records: list[RawRecord]) -> list[tuple[bytes | None, str]]:
+    """The sorted (key, id) pairs of `records`, as `round_trip` returns them once all are back."""
+    return sorted((r.key, str(orjson.loads(r.value)["id"])) for r in records)

@@ -9,12 +9,11 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from streams.demo import stop_process_group, worker_process
 from streams.kafka import producer_kwargs
 from streams.settings import Settings
-from tests.articles import CLEAN_ESCALATION
+from tests.articles import CLEAN_ESCALATION, ESCALATION_REWRITE
 from tests.integration.conftest import worker_env
-from tests.integration.kafka_io import Record, read_topics
+from tests.integration.kafka_io import Record, newsstream_worker, read_topics
 
 pytestmark = pytest.mark.integration
 
@@ -52,9 +51,7 @@ def test_alert_stage_spike_counts_articles_from_two_partitions(
     settings: Settings, tmp_path: Path
 ) -> None:
     env = {**worker_env(settings, tmp_path), "NEWSSTREAM_SPIKE_MIN_COUNT": "4"}
-    with worker_process(
-        settings.bootstrap_servers, log_path=tmp_path / "worker.log", extra_env=env
-    ) as worker:
+    with newsstream_worker(env, tmp_path / "worker.log"):
         asyncio.run(
             _send_to_partitions(settings, [_spike_article(i, e) for i, e in enumerate(EVENTS)])
         )
@@ -63,7 +60,6 @@ def test_alert_stage_spike_counts_articles_from_two_partitions(
             return any(v["kind"] == "spike" for _, v in seen[settings.topic_alerts])
 
         seen = asyncio.run(read_topics(settings, [settings.topic_alerts], spiked, timeout=90))
-        stop_process_group(worker)
     log = (tmp_path / "worker.log").read_text(errors="replace")[-3000:]
     spikes = [v for _, v in seen[settings.topic_alerts] if v["kind"] == "spike"]
     nato = [s for s in spikes if s["entities"] == ["NATO"]]
@@ -77,13 +73,11 @@ def test_alert_stage_dedup_state_survives_a_worker_restart(
     settings: Settings, tmp_path: Path
 ) -> None:
     first = orjson.dumps(CLEAN_ESCALATION)
-    rewrite = orjson.dumps({**CLEAN_ESCALATION, "id": "esc-json-rewrite", "source": "other"})
+    rewrite = orjson.dumps(ESCALATION_REWRITE)
     env = worker_env(settings, tmp_path)
 
     def run_until(value: bytes, enriched: int) -> dict[str, list[Record]]:
-        with worker_process(
-            settings.bootstrap_servers, log_path=tmp_path / "worker.log", extra_env=env
-        ) as worker:
+        with newsstream_worker(env, tmp_path / "worker.log"):
             asyncio.run(_send_to_partitions(settings, [value]))
             seen = asyncio.run(
                 read_topics(
@@ -94,7 +88,6 @@ def test_alert_stage_dedup_state_survives_a_worker_restart(
                     settle=3.0,
                 )
             )
-            stop_process_group(worker)
         return seen
 
     before = run_until(first, 1)
@@ -102,5 +95,5 @@ def test_alert_stage_dedup_state_survives_a_worker_restart(
     after = run_until(rewrite, 2)
     log = (tmp_path / "worker.log").read_text(errors="replace")[-3000:]
     articles = {v["article_id"]: v for _, v in after[settings.topic_enriched]}
-    assert articles["esc-json-rewrite"]["duplicate_of"] == "esc-json-1", log
+    assert articles[ESCALATION_REWRITE["id"]]["duplicate_of"] == "esc-json-1", log
     assert len(after[settings.topic_alerts]) == 1, log

@@ -6,26 +6,21 @@ import asyncio
 import time
 from typing import Any
 
-import orjson
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from streams.apache_kafka import ApacheKafkaCluster, registered_brokers
-from streams.client import RawRecord, produce_records
+from streams.client import produce_records
 from streams.kafka import client_kwargs
 from streams.settings import Settings
 from tests.integration.conftest import make_settings
-from tests.integration.kafka_io import numbered_records, round_trip
+from tests.integration.kafka_io import keyed_ids, numbered_records, round_trip
 
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.needs_kafka(reason="the embedded broker is a single node"),
 ]
-
-
-def _expected(records: list[RawRecord]) -> list[tuple[bytes | None, str]]:
-    return sorted((r.key, str(orjson.loads(r.value)["id"])) for r in records)
 
 
 async def _describe(settings: Settings, topic: str) -> tuple[list[dict[str, Any]], str | None]:
@@ -77,7 +72,7 @@ def test_cluster_survives_one_node_killed_and_rejoins(own_cluster: ApacheKafkaCl
     shrunk = _wait_isr(settings, survivors, timeout=30)
     assert all(set(p["isr"]) == survivors for p in shrunk), shrunk
     assert shrunk[0]["leader"] in survivors
-    assert round_trip(settings, records[:40]) == _expected(records[:40])
+    assert round_trip(settings, records[:40]) == keyed_ids(records[:40])
     assert failover_s < 40, failover_s
 
     own_cluster.start_node(index)
@@ -87,4 +82,4 @@ def test_cluster_survives_one_node_killed_and_rejoins(own_cluster: ApacheKafkaCl
     rejoined = _wait_isr(settings, everyone, timeout=60)
     assert all(set(p["isr"]) == everyone for p in rejoined), rejoined
     assert asyncio.run(produce_records(settings, records[40:])) == 10
-    assert round_trip(settings, records) == _expected(records)
+    assert round_trip(settings, records) == keyed_ids(records)

@@ -13,7 +13,7 @@ import pytest
 from streams.broker import free_port
 from streams.settings import Settings
 from streams.topics import topic_names
-from tests.articles import CALM_SPORT, CLEAN_ESCALATION
+from tests.articles import CALM_SPORT, CLEAN_ESCALATION, write_jsonl
 from tests.integration.conftest import worker_env
 from tests.integration.kafka_io import newsstream_worker, run_cli
 
@@ -23,7 +23,6 @@ pytestmark = pytest.mark.integration
 def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Path) -> None:
     env = {
         **worker_env(settings, tmp_path),
-        "NEWSSTREAM_BROKER": settings.bootstrap_servers,
         "NEWSSTREAM_METRICS_PORT": str(free_port()),
     }
     topics = run_cli(["topics", "--json"], env)
@@ -32,8 +31,7 @@ def test_commands_topics_produce_worker_alerts(settings: Settings, tmp_path: Pat
     assert [partitions[name] for name in topic_names(settings)] == [3, 3, 3, 3]
     assert partitions[settings.stories_topic] == 1
 
-    feed = tmp_path / "two.jsonl"
-    feed.write_bytes(orjson.dumps(CLEAN_ESCALATION) + b"\n" + orjson.dumps(CALM_SPORT) + b"\n")
+    feed = write_jsonl(tmp_path / "two.jsonl", CLEAN_ESCALATION, CALM_SPORT)
     produced = run_cli(["produce", str(feed), "--json"], env)
     assert produced.returncode == 0, produced.stderr
     assert orjson.loads(produced.stdout)["sent"] == 2

@@ -16,7 +16,7 @@ from streams.apache_kafka import ApacheKafkaBroker
 from streams.kafka_node import make_ca
 from streams.settings import Settings
 from streams.topics import topic_specs
-from tests.articles import CALM_SPORT, CLEAN_ESCALATION
+from tests.articles import CALM_SPORT, CLEAN_ESCALATION, write_jsonl
 from tests.integration.conftest import make_settings, worker_env
 from tests.integration.kafka_io import newsstream_worker, read_topics
 from tests.integration.kafka_io import run_cli as run
@@ -79,8 +79,6 @@ def command_env(settings: Settings, data_dir: Path) -> dict[str, str]:
     """A worker's environment (broker and security settings included) and verbose JSON logs."""
     return {
         **worker_env(settings, data_dir),
-        "NEWSSTREAM_BROKER": settings.bootstrap_servers,
-        "NEWSSTREAM_METRICS_PORT": "0",
         "NEWSSTREAM_LOG_FORMAT": "json",
         "NEWSSTREAM_LOG_LEVEL": "DEBUG",
     }
@@ -125,8 +123,7 @@ def round_trip(settings: Settings, env: dict[str, str], tmp_path: Path) -> Round
     assert topics.returncode == 0, topics.stderr
     states = {t["name"]: (t["exists"], t["created"]) for t in orjson.loads(topics.stdout)}
 
-    feed = tmp_path / "two.jsonl"
-    feed.write_bytes(orjson.dumps(CLEAN_ESCALATION) + b"\n" + orjson.dumps(CALM_SPORT) + b"\n")
+    feed = write_jsonl(tmp_path / "two.jsonl", CLEAN_ESCALATION, CALM_SPORT)
     produced = run(["produce", str(feed), "--json"], env)
     assert produced.returncode == 0, produced.stderr
 
@@ -202,8 +199,7 @@ def test_security_tls_wrong_ca_is_one_line_and_exit_1(
 ) -> None:
     wrong_ca = make_ca(tmp_path / "other-ca", "not-the-broker-ca")
     settings = tls_settings(tls_kafka, "SSL", wrong_ca)
-    feed = tmp_path / "one.jsonl"
-    feed.write_bytes(orjson.dumps(CLEAN_ESCALATION) + b"\n")
+    feed = write_jsonl(tmp_path / "one.jsonl", CLEAN_ESCALATION)
     args = ["produce", str(feed)] if command == "produce" else [command]
     line = one_line_error(run(args, command_env(settings, tmp_path)), command)
     assert f"{tls_kafka.ssl_bootstrap} (SSL)" in line, line

@@ -14,12 +14,11 @@ from streams.client import RawRecord, iter_file_messages, produce_records, sampl
 from streams.core.alerting import alert_for
 from streams.core.pipeline import CoreOptions, enrich
 from streams.core.rules import default_rules
-from streams.demo import stop_process_group, worker_process
 from streams.models import EnrichedArticle
 from streams.settings import Settings
 from tests.articles import BAD_MESSAGES
 from tests.integration.conftest import worker_env
-from tests.integration.kafka_io import read_topics
+from tests.integration.kafka_io import newsstream_worker, read_topics
 
 pytestmark = pytest.mark.integration
 
@@ -73,11 +72,7 @@ def test_stream_accounts_for_every_message(settings: Settings, tmp_path: Path) -
 
     records = [*good, *(r for r, _ in bad)]
     records = records[::2] + records[1::2]  # interleave good and bad
-    with worker_process(
-        settings.bootstrap_servers,
-        log_path=tmp_path / "worker.log",
-        extra_env=worker_env(settings, tmp_path),
-    ) as worker:
+    with newsstream_worker(worker_env(settings, tmp_path), tmp_path / "worker.log") as worker:
         sent = asyncio.run(produce_records(settings, records))
         assert sent == GOOD + BAD
 
@@ -98,7 +93,6 @@ def test_stream_accounts_for_every_message(settings: Settings, tmp_path: Path) -
             )
         )
         alive = worker.poll() is None
-        stop_process_group(worker)
     log = (tmp_path / "worker.log").read_text(errors="replace")
     assert alive, f"the worker died:\n{log[-3000:]}"
 

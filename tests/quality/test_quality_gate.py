@@ -20,8 +20,7 @@ def test_quality_gate_meantime_dev_set_holds_its_baseline() -> None:
 
 
 def test_quality_gate_escalation_set_holds_its_baseline() -> None:
-    if not eval_gate.ESCALATION_SET.is_file():
-        pytest.skip("tests/data/escalation_cases.jsonl is not written yet")
+    assert eval_gate.ESCALATION_SET.is_file(), f"{eval_gate.ESCALATION_SET} is missing"
     scores = eval_gate.score_escalation()
     assert scores["cases"] >= 80
     assert not eval_gate.regressions({"escalation_cases": scores}, BASELINE), scores

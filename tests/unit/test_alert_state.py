@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import pytest
 
 from streams.core.alert_state import SPIKE_PREFIX, STORY_PREFIX, AlertState, epoch
 from streams.core.dedup import DedupParams
-from streams.core.pipeline import enrich
 from streams.core.spikes import SpikeParams
 from streams.models import EnrichedArticle
-from tests.articles import CALM_SPORT, CLEAN_ESCALATION, as_bytes
+from tests.articles import (
+    CALM_SPORT,
+    CLEAN_ESCALATION,
+    ESCALATION_REWRITE,
+    MOLDOVA_STORIES,
+    enriched,
+)
 
 DEDUP = DedupParams(window_s=3600.0, max_distance=12)
 SPIKES = SpikeParams(window_s=600.0, min_count=2)
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
-def _article(
-    message: dict[str, object], received_at: str = "2026-03-02T12:00:00Z"
-) -> EnrichedArticle:
-    result = enrich(as_bytes({**message, "received_at": received_at}))
-    assert isinstance(result, EnrichedArticle)
-    return result
+def _article(message: Mapping[str, object], **changes: object) -> EnrichedArticle:
+    """`message` enriched as received at NOW (unless `changes` say otherwise)."""
+    return enriched(message, **{"received_at": NOW.isoformat(), **changes})
 
 
 def _replayed(state: AlertState, changes: list[tuple[str, dict[str, object] | None]]) -> AlertState:
@@ -37,7 +41,7 @@ def _replayed(state: AlertState, changes: list[tuple[str, dict[str, object] | No
 def test_alert_state_marks_a_rewrite_as_duplicate_and_alerts_the_story_once() -> None:
     state = AlertState(DEDUP, SPIKES)
     first = _article(CLEAN_ESCALATION)
-    rewrite = _article({**CLEAN_ESCALATION, "id": "esc-json-2", "source": "other"})
+    rewrite = _article(ESCALATION_REWRITE)
     placed, alerts = state.place(first, True, epoch(first.received_at))
     again, alerts_again = state.place(rewrite, True, epoch(rewrite.received_at))
     assert (placed.duplicate_of, alerts) == (None, True)
@@ -62,7 +66,7 @@ def test_alert_state_replayed_changes_give_the_same_decisions() -> None:
     fresh = _replayed(state, state.take_changes())
     assert fresh.stories == state.stories
     assert fresh.spikes == state.spikes
-    rewrite = _article({**CLEAN_ESCALATION, "id": "esc-json-2", "source": "other"})
+    rewrite = _article(ESCALATION_REWRITE)
     placed, alerts = fresh.place(rewrite, True, epoch(rewrite.received_at))
     assert (placed.duplicate_of, alerts) == ("esc-json-1", False)
 
@@ -79,14 +83,8 @@ def test_alert_state_replay_of_an_article_raises_its_alert_again() -> None:
 def test_alert_state_spikes_fire_once_and_are_stored() -> None:
     state = AlertState(DEDUP, SPIKES)
     fired = []
-    for i, body in enumerate(
-        [
-            "Troops were deployed to the border with Moldova on Monday, officials said.",
-            "Artillery shelling hit two villages near Moldova overnight, killing four people.",
-            "The government ordered a general mobilisation after clashes with Moldova.",
-        ]
-    ):
-        article = _article({"id": f"md-{i}", "title": body, "body": body})
+    for i, story in enumerate(MOLDOVA_STORIES):
+        article = _article(story)
         fired += state.spike_alerts(article, epoch(article.received_at), i, NOW)
     assert sorted(a.reason.split(":")[0] for a in fired) == ["spike on country", "spike on entity"]
     keys = [key for key, _ in state.take_changes()]
@@ -106,7 +104,7 @@ def test_alert_state_sweep_deletes_old_stories_and_quiet_spikes_with_tombstones(
     assert deleted == 1 + len(spike_keys)
     assert changes == dict.fromkeys({STORY_PREFIX + "esc-json-1", *spike_keys})
     assert state.stories == {} and state.spikes == {}
-    later = _article({**CLEAN_ESCALATION, "id": "esc-json-3"}, "2026-03-02T14:00:00Z")
+    later = _article(CLEAN_ESCALATION, id="esc-json-3", received_at="2026-03-02T14:00:00Z")
     placed, alerts = state.place(later, True, epoch(later.received_at))
     assert (placed.duplicate_of, alerts) == (None, True)  # a new story after the window
 
@@ -121,6 +119,9 @@ def test_alert_state_apply_ignores_unknown_keys_and_absent_deletes(
     state = AlertState(DEDUP, SPIKES)
     calm = _article(CALM_SPORT)
     state.place(calm, False, epoch(calm.received_at))
-    before = dict(state.stories)
+    first = _article(CLEAN_ESCALATION)
+    state.spike_alerts(first, epoch(first.received_at), 0, NOW)
+    assert state.stories and state.spikes
+    before = copy.deepcopy((state.stories, state.spikes))
     state.apply(key, value)
-    assert state.stories == before
+    assert (state.stories, state.spikes) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import time
 
 import pytest
@@ -48,8 +49,6 @@ def test_clean_repeated_headline_becomes_title_once(scraped: Cleaned) -> None:
 
 def test_clean_dateline_is_first_line_of_text(scraped: Cleaned) -> None:
     assert scraped.text.split("\n")[0] == "3 February, 11:25"
-    start = scraped.text.index("3 February, 11:25")
-    assert scraped.text[start : start + 17] == "3 February, 11:25"
 
 
 def test_clean_section_and_credit_go_to_header(scraped: Cleaned) -> None:
@@ -279,6 +278,8 @@ def test_clean_does_not_touch_inside_of_sentences() -> None:
 
 
 def test_clean_offsets_of_body_sentences_are_stable(scraped: Cleaned) -> None:
-    start = scraped.text.index("Dmitry Peskov")
-    assert scraped.text[start : start + len("Dmitry Peskov")] == "Dmitry Peskov"
+    # each mention sits at its paragraph's start plus its offset in the paragraph as written
+    found = [m.start() for m in re.finditer("Peskov", scraped.text)]
+    expected = [scraped.text.index(p) + p.index("Peskov") for p in (PARA_1, PARA_2)]
+    assert found == expected
     assert scraped.text.count("Peskov") == SCRAPED.count("Peskov")
