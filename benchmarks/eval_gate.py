@@ -21,13 +21,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from streams.models import LEVELS
+
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "benchmarks" / "quality_baseline.json"
 ESCALATION_SET = ROOT / "tests" / "data" / "escalation_cases.jsonl"
 #: A score may fall this much below the baseline before the gate fails (rounding noise only:
 #: the pipeline is deterministic, so any real regression moves a score by more).
 TOLERANCE = 0.005
-LEVELS = ["none", "low", "medium", "high", "critical"]
 
 
 def eval_dir() -> Path | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from streams.core.alerting import spike_alert
 from streams.core.dedup import DedupParams, FingerprintIndex, Seen, decide, expired
+from streams.core.pubtime import parse_timestamp
 from streams.core.spikes import SpikeParams, SpikeState, observe, spike_keys, stale
 from streams.models import LEVELS, Alert, EnrichedArticle
 
@@ -30,8 +31,8 @@ Change = tuple[str, dict[str, Any] | None]
 
 
 def epoch(stamp: str) -> float:
-    """Seconds since the epoch of an ISO 8601 stamp (``Z`` accepted)."""
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+    """Seconds since the epoch of an ISO 8601 stamp (``Z`` accepted), as utc_iso writes it."""
+    return parse_timestamp(stamp).timestamp()
 
 
 class AlertState:

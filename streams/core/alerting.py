@@ -7,8 +7,9 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from streams.core.pubtime import utc_iso
 from streams.core.rules import Rule, matching_rules
-from streams.core.spikes import SpikeParams, SpikeState, spike_level, threshold
+from streams.core.spikes import SpikeParams, SpikeState, ranked_entities, spike_level, threshold
 from streams.models import Alert, Category, EnrichedArticle, EscalationMatch
 
 __all__ = ["alert_for", "alert_id_of", "escalation_alert", "spike_alert", "summarize"]
@@ -62,15 +63,10 @@ def summarize(article: EnrichedArticle, max_sentences: int = 2) -> str:
     return summary
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def escalation_alert(article: EnrichedArticle, matched: Sequence[Rule], now: datetime) -> Alert:
     """The alert for an article that matched `matched` rules (at least one)."""
     esc = article.escalation
-    named = [e for e in article.entities if e.type != "MISC"]
-    entities = sorted(named, key=lambda e: (-e.count, e.start))
+    entities = ranked_entities(article)
     strongest = max(esc.matches, key=lambda m: m.weight, default=None)
     reason = f"rule {', '.join(r.name for r in matched)}: level {esc.level} (score {esc.score:.2f}"
     reason += f", strongest {strongest.term!r})" if strongest else ")"
@@ -87,7 +83,7 @@ def escalation_alert(article: EnrichedArticle, matched: Sequence[Rule], now: dat
         categories=list(esc.categories),
         actions=list(esc.actions),
         published_at=article.published_at,
-        created_at=_iso(now),
+        created_at=utc_iso(now),
         reason=reason,
     )
 
@@ -126,7 +122,7 @@ def spike_alert(
         categories=sorted(set(categories)),
         actions=[],
         published_at=None,
-        created_at=_iso(now),
+        created_at=utc_iso(now),
         reason=(
             f"spike on {key}: {state.count} >= threshold {limit:.1f} "
             f"(factor {params.factor} x baseline {state.baseline:.2f}, min {params.min_count})"

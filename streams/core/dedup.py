@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from streams.core.fingerprint import DUPLICATE_MAX_DISTANCE
+
 __all__ = ["Seen", "StoryDecision", "DedupParams", "FingerprintIndex", "decide", "expired"]
 
 
@@ -22,7 +24,7 @@ class DedupParams:
     """Window and distance of the near-duplicate rule."""
 
     window_s: float = 48 * 3600.0
-    max_distance: int = 12
+    max_distance: int = DUPLICATE_MAX_DISTANCE
 
 
 @dataclass(frozen=True)

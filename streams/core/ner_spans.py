@@ -13,16 +13,19 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_][\w&]*(?:(?:['’](?![sS]\b)|-|&)[\w
 _ABBREV = frozenset(
     "Mr Mrs Ms Dr Prof St Jr Sr Inc Corp Ltd Co Gen Sen Rep Gov Lt Col Capt Mt Sgt Adm".split()
 )
-_PARTICLES = frozenset("de da del der van von den la le du al el bin ibn".split())
+# Lower-case name particles ("Omar al Bashir"): they always join the capitalised words
+# on either side into one chunk. The connectors are these, "of" and "the"; the last two join
+# only after an of-head ("Bank of England").
+_PARTICLE_WORDS = ("de", "da", "del", "der", "van", "von", "den", "la", "le", "du", "al", "el",
+                   "bin", "ibn")  # fmt: skip
+_PARTICLES = frozenset(_PARTICLE_WORDS)
 _CAP = (
     r"(?:[A-Z]\.){2,}|(?:[A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ]|[a-z](?=[A-Z]))"
     r"[\w&]*(?:(?:['’](?![sS]\b)|-|&)[\w&]+)*"
 )
-_CONNECTORS = frozenset("of the de da del der van von den la le du al el bin ibn".split())
-_CHUNK = re.compile(
-    rf"(?<![\w&])(?:{_CAP})(?:(?: | & | (?:of(?: the)?|de|da|del|der|van|von|den|la|le|du|al|el"
-    rf"|bin|ibn) )(?:{_CAP}))*"
-)
+_CONNECTORS = frozenset({"of", "the"}) | _PARTICLES
+_JOINERS = "|".join(["of(?: the)?", *_PARTICLE_WORDS])
+_CHUNK = re.compile(rf"(?<![\w&])(?:{_CAP})(?:(?: | & | (?:{_JOINERS}) )(?:{_CAP}))*")
 _LOWER_TAIL = re.compile(r"(?:-[a-z]+)+$")
 _OPENERS = "\"“«'‘([—–-*• \t"
 # Characters after which a capitalised word starts a sentence (and so proves nothing).

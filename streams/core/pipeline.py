@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from streams import __version__
 from streams.core.decode import decode_message
-from streams.core.pubtime import format_published, parse_timestamp
+from streams.core.pubtime import format_published, parse_timestamp, utc_iso
 from streams.core.steps import STEPS, Document
 from streams.errors import BadMessageError, InvalidSchemaError
 from streams.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle
@@ -43,11 +43,6 @@ class CoreOptions:
     max_message_bytes: int = 1_000_000
     source_tz: str | None = None
     ner_model: str | None = None  # spaCy model name or path for the optional NER layer
-
-
-def utc_iso(moment: datetime) -> str:
-    """ISO 8601 text of a moment in UTC, to the millisecond, with a Z suffix."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def article_id_of(raw: RawArticle, text: str) -> str:

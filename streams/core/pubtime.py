@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 from streams.core.dateline_parse import find_dateline
 from streams.models import PublishedSource
 
-__all__ = ["PublishedTime", "parse_timestamp", "resolve_published", "format_published"]
+__all__ = [
+    "PublishedTime",
+    "parse_timestamp",
+    "resolve_published",
+    "format_published",
+    "utc_iso",
+]
 
 # Where a dateline is looked for in the body: the first lines, up to this many characters.
 # Datelines sit above or at the start of the first paragraph; deeper dates are event dates.
@@ -55,6 +61,12 @@ def parse_timestamp(value: str, default_tz: str | None = None) -> datetime:
             raise ValueError(f"unknown time zone {default_tz!r}")
         parsed = parsed.replace(tzinfo=zone)
     return parsed
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 text of a moment in UTC, to the millisecond, with a Z suffix: the one form
+    of the stamps the pipeline and the alerts write (parse_timestamp reads it back)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _from_field(value: str, source_tz: str | None) -> tuple[datetime, bool] | None:

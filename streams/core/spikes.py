@@ -13,12 +13,13 @@ from typing import Any
 
 import pycountry
 
-from streams.models import EnrichedArticle, Level
+from streams.models import EnrichedArticle, Entity, Level
 
 __all__ = [
     "SpikeParams",
     "SpikeState",
     "observe",
+    "ranked_entities",
     "spike_keys",
     "spike_level",
     "stale",
@@ -85,6 +86,13 @@ def _window_of(moment: float, params: SpikeParams) -> float:
     return moment - moment % params.window_s
 
 
+def _rolled_baseline(state: SpikeState, empty: int, params: SpikeParams) -> float:
+    """The EWMA once the state's window and then `empty` empty windows are folded into it."""
+    baseline = params.alpha * state.count + (1 - params.alpha) * state.baseline
+    baseline *= (1 - params.alpha) ** min(empty, MAX_EMPTY_WINDOWS)
+    return baseline
+
+
 def threshold(state: SpikeState, params: SpikeParams) -> float:
     """The count at which the current window spikes."""
     return max(float(params.min_count), params.factor * max(state.baseline, params.floor))
@@ -108,9 +116,8 @@ def observe(
     elif window < state.window_start:
         return state, False
     elif window > state.window_start:
-        baseline = params.alpha * state.count + (1 - params.alpha) * state.baseline
         empty = int((window - state.window_start) // params.window_s) - 1
-        baseline *= (1 - params.alpha) ** min(empty, MAX_EMPTY_WINDOWS)
+        baseline = _rolled_baseline(state, empty, params)
         state = SpikeState(
             window_start=window, baseline=baseline, windows=state.windows + 1 + empty
         )
@@ -130,9 +137,7 @@ def stale(state: SpikeState, moment: float, params: SpikeParams) -> bool:
     closed = int((_window_of(moment, params) - state.window_start) // params.window_s)
     if closed < STALE_AFTER_WINDOWS:
         return False
-    baseline = params.alpha * state.count + (1 - params.alpha) * state.baseline
-    baseline *= (1 - params.alpha) ** min(closed - 1, MAX_EMPTY_WINDOWS)
-    return baseline <= params.floor
+    return _rolled_baseline(state, closed - 1, params) <= params.floor
 
 
 def spike_level(state: SpikeState, params: SpikeParams) -> Level:
@@ -147,12 +152,18 @@ def _country_name(code: str) -> str:
     return str(getattr(country, "common_name", None) or country.name)
 
 
-def spike_keys(article: EnrichedArticle) -> list[tuple[str, str]]:
-    """(key, display name) of the entities and countries an article counts towards."""
-    named = sorted(
+def ranked_entities(article: EnrichedArticle) -> list[Entity]:
+    """The article's PERSON, ORG and LOC entities, most mentioned first (then first seen):
+    the order in which spikes count them and alerts list them."""
+    return sorted(
         (e for e in article.entities if e.type in ("PERSON", "ORG", "LOC")),
         key=lambda e: (-e.count, e.start),
-    )[:MAX_SPIKE_ENTITIES]
+    )
+
+
+def spike_keys(article: EnrichedArticle) -> list[tuple[str, str]]:
+    """(key, display name) of the entities and countries an article counts towards."""
+    named = ranked_entities(article)[:MAX_SPIKE_ENTITIES]
     keys = {f"entity:{e.canonical}": e.canonical for e in named}
     for entity in article.entities:
         if entity.geo and entity.geo.country:

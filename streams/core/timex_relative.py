@@ -23,8 +23,9 @@ __all__ = ["relative_rules"]
 
 _UNIT_WORDS = ("second", "minute", "hour", "day", "night", "week", "fortnight", "month", "year",
                "decade", "centur")  # fmt: skip
-_POD_WORDS = ("morning", "afternoon", "evening", "night")
-_SEASON_WORDS = ("spring", "summer", "autumn", "fall", "winter")
+_SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+_POD_WORDS = tuple(PARTS_OF_DAY)
+_SEASON_WORDS = tuple(_SEASONS)
 _RELDAY_WORDS = ("today", "tonight", "yesterday", "tomorrow", "day", *_POD_WORDS)
 _RELUNIT_WORDS = ("week", "month", "year", "quarter", "decade", "century", *_SEASON_WORDS)
 _PLURAL_WORDS = ("years", "months", "weeks", "days", "decades", "hours", "minutes", "centuries")
@@ -36,7 +37,6 @@ _SET_WORDS = ("every", "each", "per", "once", "twice", "times", "daily", "weekly
               "fortnightly")  # fmt: skip
 
 
-_SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 _SHIFT = {
     "this": 0, "current": 0, "last": -1, "previous": -1, "next": 1, "coming": 1,
     "following": 1, "the": 0, "early": 0, "late": 0, "": 0,

@@ -80,9 +80,10 @@ def tense(text: str, start: int, end: int) -> int:
     A verb right next to the expression decides first; then any future cue in the sentence.
     """
     near_start, near_end = max(0, start - LOCAL_BEFORE), min(len(text), end + LOCAL_AFTER)
-    if _found(_FUTURE, _FUTURE_HINTS, text, near_start, near_end):
+    near = _fold(text, near_start, near_end)  # folded once for both checks
+    if _found(_FUTURE, _FUTURE_HINTS, text, near_start, near_end, near):
         return 1
-    if _found(_PAST_VERB, _PAST_HINTS, text, near_start, near_end):
+    if _found(_PAST_VERB, _PAST_HINTS, text, near_start, near_end, near):
         return -1
     # The clause is at most SENTENCE_REACH characters either side, so only that is scanned.
     low = max(0, start - SENTENCE_REACH)
@@ -97,10 +98,25 @@ def _hints(words: tuple[str, ...]) -> ahocorasick_rs.AhoCorasick:
     return ahocorasick_rs.AhoCorasick(words)
 
 
-def _found(pattern: re.Pattern[str], hints: tuple[str, ...], text: str, lo: int, hi: int) -> bool:
+def _fold(text: str, lo: int, hi: int) -> str:
+    """text[lo:hi] case-folded as re.IGNORECASE compares it, for the hint-word scan."""
+    return text[lo:hi].replace("İ", "i").replace("ı", "i").casefold()
+
+
+def _found(
+    pattern: re.Pattern[str],
+    hints: tuple[str, ...],
+    text: str,
+    lo: int,
+    hi: int,
+    window: str | None = None,
+) -> bool:
     """Whether pattern.search(text, lo, hi) matches; the slow regex runs only when the window
-    holds one of the hint words that every match contains (compared as re.IGNORECASE does)."""
-    window = text[lo:hi].replace("İ", "i").replace("ı", "i").casefold()
+    holds one of the hint words that every match contains (compared as re.IGNORECASE does).
+
+    `window` is _fold(text, lo, hi) when the caller has it already."""
+    if window is None:
+        window = _fold(text, lo, hi)
     if not _hints(hints).find_matches_as_indexes(window):
         return False
     return pattern.search(text, lo, hi) is not None
