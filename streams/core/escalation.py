@@ -292,15 +292,23 @@ def _level_of(hit: _Hit, lex: Lexicon) -> int:
     return level
 
 
-def _resolve(hits: list[_Hit]) -> list[_Hit]:
+def _story_categories(hits: list[_Hit]) -> set[str]:
+    """The categories the story has of its own: those of its terms that defer to none."""
+    return {h.entry.category for h in hits if not h.entry.defer_to}
+
+
+def _settled(hit: _Hit, present: set[str]) -> _Hit:
+    """A deferring term moved to the first of its story categories present, if any."""
+    if not hit.entry.defer_to:
+        return hit
+    return replace(
+        hit, category=next((c for c in hit.entry.defer_to if c in present), hit.category)
+    )
+
+
+def _resolve(hits: list[_Hit], present: set[str]) -> list[_Hit]:
     """Drop uncorroborated support terms and move deferring terms to their story category."""
-    present = {h.entry.category for h in hits if not h.entry.defer_to}
-    moved = [
-        replace(h, category=next((c for c in h.entry.defer_to if c in present), h.category))
-        if h.entry.defer_to
-        else h
-        for h in hits
-    ]
+    moved = [_settled(h, present) for h in hits]
     own = {h.category for h in moved if not h.entry.support}
     return [h for h in moved if not h.entry.support or h.category in own]
 
@@ -313,7 +321,8 @@ def assess_escalation(text: str, title: str | None = None) -> Escalation:
     counting = [h for h in text_hits if h.modality != "negated"]
     if title:
         counting += [h for h in _raw_hits(title, lex, story) if h.modality != "negated"]
-    counting = _resolve(counting)
+    present = _story_categories(counting)
+    counting = _resolve(counting, present)
     level = 0
     strongest: dict[str, float] = {}
     firm: set[str] = set()
@@ -330,7 +339,6 @@ def assess_escalation(text: str, title: str | None = None) -> Escalation:
     remaining = 1.0 - values[0] if values else 1.0
     for value in values[1:]:
         remaining *= 1.0 - lex.secondary_damping * value
-    deferred = {(h.start, h.end): h.category for h in counting if h.entry.defer_to}
     return Escalation(
         flag=level > 0,
         level=LEVELS[level],
@@ -338,9 +346,7 @@ def assess_escalation(text: str, title: str | None = None) -> Escalation:
         categories=[c for c in _CATEGORY_ORDER if c in categories],
         actions=[a for a in _ACTION_ORDER if a in actions],
         matches=[
-            _to_match(text, replace(hit, category=deferred[hit.start, hit.end]))
-            if (hit.start, hit.end) in deferred
-            else _to_match(text, hit)
+            _to_match(text, hit if hit.modality == "negated" else _settled(hit, present))
             for hit in text_hits
         ],
     )

@@ -363,3 +363,15 @@ def test_escalation_repeated_terms_each_match_once() -> None:
     matches = find_matches(text)
     assert len(matches) == len({(m.start, m.end) for m in matches})
     assert len(matches) >= 300
+
+
+def test_escalation_title_term_does_not_relabel_a_text_match_at_the_same_offsets() -> None:
+    text = (
+        "Riots broke out in the capital overnight after militants attacked a police post. "
+        "Officials called it a terrorist attack."
+    )
+    plain = assess_escalation(text)
+    titled = assess_escalation(text, "Bombs hit city")  # "Bombs" also spans 0-5, in the title
+    categories = [(m.term, m.category) for m in titled.matches]
+    assert categories == [(m.term, m.category) for m in plain.matches]
+    assert categories[0] == ("Riots", "civil_unrest")
