@@ -68,7 +68,12 @@ def score_meantime(directory: Path) -> dict[str, float]:
     }
 
 
-def _raw_message(case: dict[str, Any]) -> Any:
+def raw_message(case: dict[str, Any]) -> Any:
+    """The message a labelled record stands for, as score.py sends it to `enrich -`."""
+    if "input" not in case:
+        message = {"id": case["id"], "body": case["text"], "source": case.get("source", "eval")}
+        message.update({k: case[k] for k in ("published_at", "url") if case.get(k)})
+        return message
     value = case["input"]
     if isinstance(value, dict) and "base64" in value:
         return base64.b64decode(value["base64"]).decode("utf-8", "replace")
@@ -81,7 +86,7 @@ def _raw_message(case: dict[str, Any]) -> Any:
 def score_escalation(path: Path = ESCALATION_SET) -> dict[str, float]:
     """Flag F1, level exact / within one step, and category Jaccard on the escalation set."""
     cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    stdin = "".join(json.dumps(_raw_message(c), ensure_ascii=False) + "\n" for c in cases)
+    stdin = "".join(json.dumps(raw_message(c), ensure_ascii=False) + "\n" for c in cases)
     proc = subprocess.run(  # noqa: S603
         enrich_command(), input=stdin, capture_output=True, text=True, check=True, timeout=1800
     )
