@@ -42,7 +42,7 @@ format: $(STAMP)
 	$(BIN)/ruff format streams tests benchmarks
 
 schemas: $(STAMP) ## regenerate the JSON Schema files from the models
-	$(BIN)/python -m streams.schema_export
+	$(BIN)/python -m streams.commands.schema_export
 
 bench: $(STAMP) ## core throughput, latency and memory
 	$(BIN)/newsstream bench --core

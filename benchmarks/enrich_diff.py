@@ -99,6 +99,11 @@ def _walk(a: Any, b: Any, path: str) -> Iterator[str]:
         yield f"{path}: {old} -> {new}"
 
 
+def _git(*args: str) -> None:
+    cmd = ["git", *args]  # git from PATH, as a developer runs it
+    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)  # noqa: S603, S607
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True, help="the git revision to compare against")
@@ -109,12 +114,7 @@ def main() -> int:
     shown = 0
     with tempfile.TemporaryDirectory(prefix="newsstream-diff-") as tmp:
         base_tree = Path(tmp) / "base"
-        subprocess.run(  # noqa: S603, S607
-            ["git", "worktree", "add", "--detach", str(base_tree), args.base],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        _git("worktree", "add", "--detach", str(base_tree), args.base)
         try:
             for name, messages in sets.items():
                 before = run_tree(base_tree, messages)
@@ -131,9 +131,7 @@ def main() -> int:
                         for diff in differences(x, y):
                             print(f"    {diff}")
         finally:
-            subprocess.run(  # noqa: S603, S607
-                ["git", "worktree", "remove", "--force", str(base_tree)], cwd=ROOT, check=False
-            )
+            _git("worktree", "remove", "--force", str(base_tree))
     print(f"{changed} output(s) differ")
     return 1 if changed else 0
 

@@ -2,7 +2,7 @@
 
     python -m benchmarks.fuzz_worst_case [--examples N] [--large-bytes B]
 
-Prints, per strategy of tests/fuzz/strategies.py, how many payloads ran, how each ended, and
+Prints, per strategy of tests/support/hostile.py, how many payloads ran, how each ended, and
 the slowest one's time and size: the figure that says whether a crafted message can stall a
 worker (the size limit caps it; the fuzz tests check the outcomes, not the time). Then each
 hostile pattern once at the default size limit (1 MB), where super-linear work would show.
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from streams.core.pipeline import CoreOptions, enrich
 from streams.models import DeadLetter
-from tests.fuzz.strategies import BAD_PAYLOADS, FUZZ_MAX_BYTES, HOSTILE_UNITS, hostile_text
+from tests.support.hostile import BAD_PAYLOADS, FUZZ_MAX_BYTES, HOSTILE_UNITS, hostile_text
 
 
 def measure(strategy: st.SearchStrategy[bytes], examples: int) -> tuple[Counter[str], float, int]:

@@ -1,6 +1,6 @@
 """`python -m streams` runs the newsstream command line."""
 
-from streams.cli import main
+from streams.commands.main import main
 
 if __name__ == "__main__":
     main()

@@ -8,9 +8,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from streams.core.fingerprint import DUPLICATE_MAX_DISTANCE
+from streams.core.alerts.rules import Rule, default_rules, load_rules
 from streams.core.pipeline import CoreOptions
-from streams.core.rules import Rule, default_rules, load_rules
+from streams.core.text.fingerprint import DUPLICATE_MAX_DISTANCE
 from streams.errors import ConfigError
 from streams.models import Level
 
@@ -127,7 +127,7 @@ class Settings(BaseSettings):
 
     @property
     def state_topic(self) -> str:
-        """Internal compacted topic the alert stage stores its state in (streams.state_log)."""
+        """Internal compacted topic that holds the alert stage's state (runtime.state_log)."""
         return f"{self.app_id}-alert-state"
 
     @property

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from streams import __version__
 from streams.core.decode import decode_message
-from streams.core.pubtime import format_published, parse_timestamp, utc_iso
 from streams.core.steps import STEPS, Document
+from streams.core.temporal.published import format_published, parse_timestamp, utc_iso
 from streams.errors import BadMessageError, InvalidSchemaError
 from streams.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle
 

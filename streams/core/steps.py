@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from streams.core.clean import clean_text
-from streams.core.entities import extract_entities
-from streams.core.escalation import assess_escalation
-from streams.core.fingerprint import simhash
-from streams.core.html import HtmlExtract, extract_html, looks_like_html
-from streams.core.language import detect_language
-from streams.core.pubtime import PublishedTime, resolve_published
-from streams.core.quotes import extract_quotes
-from streams.core.timex import extract_timexes
+from streams.core.entities.extract import extract_entities
+from streams.core.entities.quotes import extract_quotes
+from streams.core.escalation.assess import assess_escalation
+from streams.core.temporal.published import PublishedTime, resolve_published
+from streams.core.temporal.timexes import extract_timexes
+from streams.core.text.clean import clean_text
+from streams.core.text.fingerprint import simhash
+from streams.core.text.html import HtmlExtract, extract_html, looks_like_html
+from streams.core.text.language import detect_language
 from streams.errors import EmptyArticleError
 from streams.models import Entity, Escalation, Quote, RawArticle, Timex
 
@@ -100,7 +100,7 @@ def entities(doc: Document) -> None:
     """Named entities with canonical names; the optional model layer adds what rules missed."""
     found = extract_entities(doc.text, doc.lang)
     if doc.ner_model:
-        from streams.core.ner_model import load_model, refine_entities
+        from streams.core.entities.model import load_model, refine_entities
 
         found = refine_entities(doc.text, found, load_model(doc.ner_model))
     doc.entities = found

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from streams.app import create_app
 from streams.core.pipeline import CoreOptions, enrich
 from streams.errors import ERROR_TYPES
 from streams.models import DeadLetter, EnrichedArticle
-from streams.publish import MemoryPublisher
+from streams.runtime.app import create_app
+from streams.runtime.publish import MemoryPublisher
 from streams.settings import Settings
-from tests.fuzz.strategies import BAD_PAYLOADS, FUZZ_MAX_BYTES, hostile_text
+from tests.support.hostile import BAD_PAYLOADS, FUZZ_MAX_BYTES, hostile_text
 
 OPTIONS = CoreOptions(max_message_bytes=FUZZ_MAX_BYTES)
 FUZZ = settings(

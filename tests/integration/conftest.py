@@ -17,10 +17,10 @@ from typing import Any, Literal
 
 import pytest
 
-from streams.apache_kafka import ApacheKafkaBroker, ApacheKafkaCluster, KafkaJarsMissingError
-from streams.broker import BrokerLauncher, EmbeddedBroker
+from streams.commands.broker import BrokerLauncher, EmbeddedBroker
+from streams.runtime.topics import ensure_topics
 from streams.settings import Settings
-from streams.topics import ensure_topics
+from tests.support.apache_kafka import ApacheKafkaBroker, ApacheKafkaCluster, KafkaJarsMissingError
 
 pytestmark = pytest.mark.integration
 

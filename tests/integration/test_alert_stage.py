@@ -9,11 +9,11 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from streams.kafka import producer_kwargs
+from streams.runtime.kafka import producer_kwargs
 from streams.settings import Settings
-from tests.articles import CLEAN_ESCALATION, ESCALATION_REWRITE
 from tests.integration.conftest import worker_env
-from tests.integration.kafka_io import Record, newsstream_worker, read_topics
+from tests.support.articles import CLEAN_ESCALATION, ESCALATION_REWRITE
+from tests.support.kafka_io import Record, newsstream_worker, read_topics
 
 pytestmark = pytest.mark.integration
 

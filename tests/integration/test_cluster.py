@@ -10,12 +10,12 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
-from streams.apache_kafka import ApacheKafkaCluster, registered_brokers
-from streams.client import produce_records
-from streams.kafka import client_kwargs
+from streams.commands.client import produce_records
+from streams.runtime.kafka import client_kwargs
 from streams.settings import Settings
 from tests.integration.conftest import make_settings
-from tests.integration.kafka_io import keyed_ids, numbered_records, round_trip
+from tests.support.apache_kafka import ApacheKafkaCluster, registered_brokers
+from tests.support.kafka_io import keyed_ids, numbered_records, round_trip
 
 pytestmark = [
     pytest.mark.integration,

@@ -10,12 +10,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.broker import free_port
+from streams.commands.broker import free_port
+from streams.runtime.topics import topic_names
 from streams.settings import Settings
-from streams.topics import topic_names
-from tests.articles import CALM_SPORT, CLEAN_ESCALATION, write_jsonl
 from tests.integration.conftest import worker_env
-from tests.integration.kafka_io import newsstream_worker, run_cli
+from tests.support.articles import CALM_SPORT, CLEAN_ESCALATION, write_jsonl
+from tests.support.kafka_io import newsstream_worker, run_cli
 
 pytestmark = pytest.mark.integration
 

@@ -2,7 +2,7 @@
 
 Each test prints its counted figures (produced, enriched, dead-lettered, duplicates, lost);
 run them alone with `pytest -m fault -s`. The shared part (produce, read back, account,
-assert 0 lost and the worker alive) is `tests.integration.faults.FaultRun`.
+assert 0 lost and the worker alive) is `tests.support.faults.FaultRun`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from streams.apache_kafka import ApacheKafkaBroker, ApacheKafkaCluster
 from streams.settings import Settings
 from tests.integration.conftest import make_settings
-from tests.integration.faults import FaultRun
+from tests.support.apache_kafka import ApacheKafkaBroker, ApacheKafkaCluster
+from tests.support.faults import FaultRun
 
 pytestmark = [pytest.mark.integration, pytest.mark.fault]
 

@@ -12,14 +12,14 @@ from typing import Any
 import orjson
 import pytest
 
-from streams.apache_kafka import ApacheKafkaBroker
-from streams.kafka_node import make_ca
+from streams.runtime.topics import topic_specs
 from streams.settings import Settings
-from streams.topics import topic_specs
-from tests.articles import CALM_SPORT, CLEAN_ESCALATION, write_jsonl
 from tests.integration.conftest import make_settings, worker_env
-from tests.integration.kafka_io import newsstream_worker, read_topics
-from tests.integration.kafka_io import run_cli as run
+from tests.support.apache_kafka import ApacheKafkaBroker
+from tests.support.articles import CALM_SPORT, CLEAN_ESCALATION, write_jsonl
+from tests.support.kafka_io import newsstream_worker, read_topics
+from tests.support.kafka_io import run_cli as run
+from tests.support.kafka_node import make_ca
 
 pytestmark = [
     pytest.mark.integration,

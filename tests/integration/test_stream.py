@@ -10,15 +10,15 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.client import RawRecord, iter_file_messages, produce_records, sample_feed_path
-from streams.core.alerting import alert_for
+from streams.commands.client import RawRecord, iter_file_messages, produce_records, sample_feed_path
+from streams.core.alerts.compose import alert_for
+from streams.core.alerts.rules import default_rules
 from streams.core.pipeline import CoreOptions, enrich
-from streams.core.rules import default_rules
 from streams.models import EnrichedArticle
 from streams.settings import Settings
-from tests.articles import BAD_MESSAGES
 from tests.integration.conftest import worker_env
-from tests.integration.kafka_io import newsstream_worker, read_topics
+from tests.support.articles import BAD_MESSAGES
+from tests.support.kafka_io import newsstream_worker, read_topics
 
 pytestmark = pytest.mark.integration
 

@@ -1,0 +1,1 @@
+"""The `newsstream` commands: parser and main, produce, alerts, demo, bench, schema export."""

@@ -1,0 +1,99 @@
+"""`newsstream demo`: embedded broker, topics, a worker process, the sample feed, live alerts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from streams.commands.broker import EmbeddedBroker, stop_process_group
+from streams.commands.client import AlertFilter, follow_alerts, iter_file_messages, produce_records
+from streams.models import Alert, Level
+from streams.runtime.topics import ensure_topics
+from streams.settings import Settings
+
+__all__ = ["worker_process", "run_demo"]
+
+#: With --exit-after-idle: how long to wait for the worker's first alert before giving up.
+FIRST_ALERT_TIMEOUT_S = 120.0
+#: Seconds a worker gets to stop on SIGTERM before it is killed.
+WORKER_STOP_TIMEOUT_S = 15.0
+
+
+@contextlib.contextmanager
+def worker_process(
+    bootstrap: str, *, log_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `newsstream worker` as a child process group against `bootstrap`; stop it on exit."""
+    env = {
+        **os.environ,
+        "NEWSSTREAM_BROKER": bootstrap,
+        "NEWSSTREAM_BROKER_KIND": "embedded",
+        "NEWSSTREAM_METRICS_PORT": "0",
+        "NEWSSTREAM_LOG_FORMAT": "json",
+        **(extra_env or {}),
+    }
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(  # noqa: S603 - this interpreter running this package
+            [sys.executable, "-m", "streams", "worker"],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            env=env,
+            start_new_session=True,
+        )
+    try:
+        yield proc
+    finally:
+        stop_process_group(proc, WORKER_STOP_TIMEOUT_S)
+
+
+def run_demo(
+    feed: Path,
+    *,
+    min_level: Level,
+    on_status: Callable[[str], None],
+    on_alert: Callable[[Alert, float], None],
+    partitions: int = 4,
+    idle_exit: float | None = None,
+) -> int:
+    """Run the whole pipeline locally until Ctrl-C (or `idle_exit` s without alerts)."""
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="newsstream-demo-"))
+    with EmbeddedBroker() as broker:
+        on_status(f"embedded broker listening on {broker.bootstrap} (pid {broker.pid})")
+        settings = Settings(
+            broker=broker.bootstrap, broker_kind="embedded", partitions=partitions, metrics_port=0
+        )
+        asyncio.run(ensure_topics(settings))
+        on_status(f"topics created ({partitions} partitions each)")
+        log_path = workdir / "worker.log"
+        extra = {"NEWSSTREAM_PARTITIONS": str(partitions), "NEWSSTREAM_DATA_DIR": str(workdir)}
+        with worker_process(broker.bootstrap, log_path=log_path, extra_env=extra) as worker:
+            on_status(f"worker started (pid {worker.pid}, log {log_path})")
+            sent = asyncio.run(produce_records(settings, iter_file_messages(feed)))
+            on_status(
+                f"published {sent} articles from {feed.name}; waiting for alerts (Ctrl-C stops)"
+            )
+
+            def show(alert: Alert) -> None:
+                on_alert(alert, time.monotonic() - started)
+
+            with contextlib.suppress(KeyboardInterrupt):
+                return asyncio.run(
+                    follow_alerts(
+                        settings,
+                        show,
+                        wanted=AlertFilter(min_level=min_level),
+                        from_beginning=True,
+                        idle_timeout=idle_exit,
+                        first_timeout=FIRST_ALERT_TIMEOUT_S if idle_exit is not None else None,
+                    )
+                )
+    return 0

@@ -1,0 +1,1 @@
+"""Stage 5, enriched articles -> alerts: subscriber rules, story dedup, spikes, their state."""

@@ -1,0 +1,136 @@
+"""Alert rules: which enriched articles become alerts, and what an alert says."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from streams.core.alerts.rules import Rule, matching_rules
+from streams.core.alerts.spikes import (
+    SpikeParams,
+    SpikeState,
+    ranked_entities,
+    spike_level,
+    threshold,
+)
+from streams.core.temporal.published import utc_iso
+from streams.models import Alert, Category, EnrichedArticle, EscalationMatch
+
+__all__ = ["alert_for", "alert_id_of", "escalation_alert", "spike_alert", "summarize"]
+
+#: How many canonical entity names an alert lists (most mentioned first).
+MAX_ALERT_ENTITIES = 8
+#: Longest summary, in characters.
+MAX_SUMMARY_CHARS = 400
+
+#: A sentence ends at . ! or ? (optionally closed by a quote mark) before white space and a
+#: word that does not start in lower case ("3 a.m. as ..." goes on), or at a line break; a
+#: comma inside a quotation does not end it.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019]))[^\S\n]+(?![a-z])|\n+")
+
+
+def alert_id_of(kind: str, subject: str, detail: object) -> str:
+    """Stable alert id from what the alert is about: the same input gives the same id."""
+    digest = hashlib.blake2b(f"{kind}|{subject}|{detail}".encode(), digest_size=12)
+    return digest.hexdigest()
+
+
+def _sentence_around(text: str, match: EscalationMatch) -> tuple[int, str]:
+    start = 0
+    for boundary in _SENTENCE_END.finditer(text, 0, match.start):
+        start = boundary.end()
+    end_match = _SENTENCE_END.search(text, match.end)
+    end = end_match.start() if end_match else len(text)
+    return start, " ".join(text[start:end].split())
+
+
+def summarize(article: EnrichedArticle, max_sentences: int = 2) -> str:
+    """One or two sentences that hold the strongest asserted escalation matches.
+
+    The strongest matches choose the sentences; they are given in the article's order, so
+    the summary reads as the article does.
+    """
+    live = [m for m in article.escalation.matches if m.modality != "negated"]
+    ranked = sorted(live, key=lambda m: (-m.weight, m.start))
+    chosen: dict[str, int] = {}
+    for match in ranked:
+        start, sentence = _sentence_around(article.text, match)
+        if sentence and sentence != article.title and sentence not in chosen:
+            chosen[sentence] = start
+        if len(chosen) == max_sentences:
+            break
+    summary = " ".join(sorted(chosen, key=chosen.__getitem__)) or (
+        article.title or article.text[:200]
+    )
+    if len(summary) > MAX_SUMMARY_CHARS:
+        summary = summary[: MAX_SUMMARY_CHARS - 1].rstrip() + "\u2026"
+    return summary
+
+
+def escalation_alert(article: EnrichedArticle, matched: Sequence[Rule], now: datetime) -> Alert:
+    """The alert for an article that matched `matched` rules (at least one)."""
+    esc = article.escalation
+    entities = ranked_entities(article)
+    strongest = max(esc.matches, key=lambda m: m.weight, default=None)
+    reason = f"rule {', '.join(r.name for r in matched)}: level {esc.level} (score {esc.score:.2f}"
+    reason += f", strongest {strongest.term!r})" if strongest else ")"
+    if article.duplicate_of:
+        reason += f"; near-duplicate of {article.duplicate_of}, at a higher level than before"
+    return Alert(
+        alert_id=alert_id_of("escalation", article.article_id, esc.level),
+        kind="escalation",
+        level=esc.level,
+        title=article.title,
+        summary=summarize(article),
+        article_id=article.article_id,
+        entities=[e.canonical for e in entities[:MAX_ALERT_ENTITIES]],
+        categories=list(esc.categories),
+        actions=list(esc.actions),
+        published_at=article.published_at,
+        created_at=utc_iso(now),
+        reason=reason,
+    )
+
+
+def alert_for(
+    article: EnrichedArticle, rules: Sequence[Rule], now: datetime
+) -> tuple[Alert, list[Rule]] | None:
+    """The alert and the rules it matched, or None when no rule matches."""
+    matched = matching_rules(article, rules)
+    return (escalation_alert(article, matched, now), matched) if matched else None
+
+
+def spike_alert(
+    key: str,
+    name: str,
+    state: SpikeState,
+    params: SpikeParams,
+    categories: Sequence[Category],
+    now: datetime,
+) -> Alert:
+    """The alert for a key (``entity:NAME`` or ``country:CC``) whose window spiked."""
+    start = datetime.fromtimestamp(state.window_start, UTC)
+    minutes = params.window_s / 60
+    limit = threshold(state, params)
+    return Alert(
+        alert_id=alert_id_of("spike", key, state.window_start),
+        kind="spike",
+        level=spike_level(state, params),
+        title=f"Spike: {state.count} escalating articles on {name} within {minutes:.0f} min",
+        summary=(
+            f"{state.count} escalation-flagged articles mention {name} in the window starting "
+            f"{start:%Y-%m-%d %H:%M} UTC, against a baseline of {state.baseline:.1f} per window."
+        ),
+        article_id=None,
+        entities=[name],
+        categories=sorted(set(categories)),
+        actions=[],
+        published_at=None,
+        created_at=utc_iso(now),
+        reason=(
+            f"spike on {key}: {state.count} >= threshold {limit:.1f} "
+            f"(factor {params.factor} x baseline {state.baseline:.2f}, min {params.min_count})"
+        ),
+    )

@@ -1,0 +1,167 @@
+"""The alert stage's memory: stories seen (near-duplicates) and spike windows, as one state.
+
+The alert agent keeps this state in memory and stores every change in a compacted changelog
+topic, in the same acknowledged batch as the outputs the change produced. A worker that
+takes over the stage replays that changelog into a fresh state (`apply`). This module is
+pure: it records changes as ``key -> plain dict (or None: deleted)``; the agent sends them.
+
+Keys: ``story/<article_id>`` for a Seen, ``spike/<key>`` for a SpikeState.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from streams.core.alerts.compose import spike_alert
+from streams.core.alerts.dedup import DedupParams, FingerprintIndex, Seen, decide, expired
+from streams.core.alerts.spikes import SpikeParams, SpikeState, observe, spike_keys, stale
+from streams.core.temporal.published import parse_timestamp
+from streams.models import LEVELS, Alert, EnrichedArticle
+
+__all__ = ["AlertState", "Change", "STORY_PREFIX", "SPIKE_PREFIX", "epoch"]
+
+STORY_PREFIX = "story/"
+SPIKE_PREFIX = "spike/"
+
+#: One stored change: the state key and its new plain value, None when the key is deleted.
+Change = tuple[str, dict[str, Any] | None]
+
+
+def epoch(stamp: str) -> float:
+    """Seconds since the epoch of an ISO 8601 stamp (``Z`` accepted), as utc_iso writes it."""
+    return parse_timestamp(stamp).timestamp()
+
+
+class AlertState:
+    """Stories and spike windows, with the changes not yet stored."""
+
+    def __init__(self, dedup: DedupParams, spikes: SpikeParams) -> None:
+        self.dedup = dedup
+        self.spike_params = spikes
+        self.stories: dict[str, Seen] = {}
+        self.spikes: dict[str, SpikeState] = {}
+        self._index = FingerprintIndex()
+        self._changes: dict[str, dict[str, Any] | None] = {}
+
+    # --- restoring from the changelog -------------------------------------------------
+
+    def clear(self) -> None:
+        """Forget everything, before a replay of the changelog."""
+        self.stories.clear()
+        self.spikes.clear()
+        self._index = FingerprintIndex()
+        self._changes.clear()
+
+    def apply(self, key: str, value: Mapping[str, Any] | None) -> None:
+        """Replay one changelog record (later records of a key replace earlier ones).
+
+        Unknown keys are ignored, so a changelog written by a newer version still loads.
+        """
+        stores: tuple[tuple[str, dict[str, Any], Callable[[Mapping[str, Any]], Any]], ...] = (
+            (STORY_PREFIX, self.stories, Seen.from_dict),
+            (SPIKE_PREFIX, self.spikes, SpikeState.from_dict),
+        )
+        for prefix, store, load in stores:
+            if key.startswith(prefix):
+                name = key.removeprefix(prefix)
+                if value is None:
+                    store.pop(name, None)
+                else:
+                    store[name] = load(value)
+                return
+
+    def restored(self) -> None:
+        """Rebuild the fingerprint index once the replay is over."""
+        self._index = FingerprintIndex.of(self.stories)
+
+    def take_changes(self) -> list[Change]:
+        """The changes since the last call (the last value per key), to be stored."""
+        changes, self._changes = list(self._changes.items()), {}
+        return changes
+
+    # --- the stage's decisions ---------------------------------------------------------
+
+    def _remember(self, article_id: str, item: Seen) -> None:
+        if article_id not in self.stories:
+            self._index.add(article_id, item)
+        self.stories[article_id] = item
+        self._changes[STORY_PREFIX + article_id] = item.to_dict()
+
+    def place(
+        self, article: EnrichedArticle, alertable: bool, now: float
+    ) -> tuple[EnrichedArticle, bool]:
+        """The article placed in its story (`duplicate_of` set), and whether it alerts.
+
+        `alertable`: some rule matched it; `now`: its event time (`received_at`, epoch s).
+        """
+        level = LEVELS.index(article.escalation.level)
+        article_id = article.article_id
+        decision = decide(
+            article_id,
+            int(article.fingerprint, 16),
+            level,
+            alertable,
+            self.stories,
+            self.dedup,
+            now,
+            self._index,
+        )
+        previous = self.stories.get(article_id)
+        self._remember(
+            article_id,
+            Seen(
+                int(article.fingerprint, 16),
+                previous.seen_at if previous else now,
+                decision.root,
+                previous.alerted if previous else -1,
+                level if decision.alert else (previous.triggered if previous else -1),
+            ),
+        )
+        if decision.alert:
+            root = self.stories[decision.root]
+            self._remember(decision.root, replace(root, alerted=max(root.alerted, level)))
+        return article.model_copy(update={"duplicate_of": decision.duplicate_of}), decision.alert
+
+    def spike_alerts(
+        self, article: EnrichedArticle, now: float, position: int, created_at: datetime
+    ) -> list[Alert]:
+        """Count a flagged new story towards its entities and countries; the spikes it fires.
+
+        `position`: the input's offset in the alert stage's partition (replays are not
+        counted twice, see `observe`).
+        """
+        if not article.escalation.flag or article.duplicate_of is not None:
+            return []
+        fired = []
+        for key, name in spike_keys(article):
+            previous = self.spikes.get(key)
+            state, fires = observe(previous, now, self.spike_params, article.article_id, position)
+            if state != previous:
+                self.spikes[key] = state
+                self._changes[SPIKE_PREFIX + key] = state.to_dict()
+            if fires:
+                categories = article.escalation.categories
+                params = self.spike_params
+                fired.append(spike_alert(key, name, state, params, categories, created_at))
+        return fired
+
+    def sweep(self, now: float) -> int:
+        """Delete stories out of the dedup window and spike windows that no longer matter.
+
+        Returns how many keys were deleted. Called every so many articles, with the newest
+        event time seen.
+        """
+        gone = expired(self.stories, self.dedup, now)
+        for article_id in gone:
+            del self.stories[article_id]
+            self._changes[STORY_PREFIX + article_id] = None
+        quiet = [key for key, state in self.spikes.items() if stale(state, now, self.spike_params)]
+        for key in quiet:
+            del self.spikes[key]
+            self._changes[SPIKE_PREFIX + key] = None
+        if gone:
+            self._index = FingerprintIndex.of(self.stories)
+        return len(gone) + len(quiet)

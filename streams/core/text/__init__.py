@@ -1,0 +1,1 @@
+"""Stage 1, raw -> text: HTML extraction, clutter removal, language, near-duplicate fingerprint."""

@@ -1,0 +1,1 @@
+"""The stream runtime: the Faust app and its agents, batching, publishing, topics, the worker."""

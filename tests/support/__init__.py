@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: article builders, broker launchers, Kafka I/O, fault runs."""
