@@ -1,1 +1,6 @@
-"""The `newsstream` commands: parser and main, produce, alerts, demo, bench, schema export."""
+"""The `newsstream` command line, the only package that prints to the console.
+
+`main` runs a command from `parser`'s tree; each command lives in the module named for it
+(`demo`, `worker`, `enrich`, `produce`, `alerts`, `topics`, `bench`), with `schema_export`
+for the JSON Schema files and `broker` for the embedded broker and child process groups.
+"""

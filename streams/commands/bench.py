@@ -1,7 +1,12 @@
-"""`newsstream bench --core`: throughput, per-article latency and peak memory of the core."""
+"""`newsstream bench`: throughput, latency and memory of the core (`--core`) or the stream.
+
+The core, the broker clients and the settings are imported where they are used, so that
+building the command line (`newsstream --help`) does not load them.
+"""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import re
@@ -11,20 +16,23 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from streams.commands.broker import EmbeddedBroker
-from streams.commands.client import RawRecord, iter_file_messages, produce_records, sample_feed_path
 from streams.commands.demo import worker_process
-from streams.core.pipeline import enrich
-from streams.runtime.kafka import client_kwargs, producer_kwargs
-from streams.runtime.topics import TopicSpec, create_topics, ensure_topics
-from streams.settings import Settings
+from streams.commands.produce import (
+    RawRecord,
+    iter_file_messages,
+    produce_records,
+    sample_feed_path,
+)
 
-__all__ = ["bench_articles", "bench_core", "bench_stream", "format_table"]
+if TYPE_CHECKING:
+    from streams.settings import Settings
+
+__all__ = ["bench_articles", "bench_core", "bench_stream", "format_table", "cmd_bench"]
 
 #: Articles enriched before timing starts, so lazily loaded resources are not counted.
 WARMUP_ARTICLES = 20
@@ -63,6 +71,8 @@ def _percentile(values: list[float], q: float) -> float:
 
 def bench_core(count: int, size: int = 3000) -> dict[str, Any]:
     """Enrich `count` articles through the core on this thread and measure it."""
+    from streams.core.pipeline import enrich
+
     articles = bench_articles(count, size)
     for payload in articles[:WARMUP_ARTICLES]:
         enrich(payload)
@@ -108,6 +118,10 @@ def _peak_rss_mb(pid: int) -> float:
 
 async def _pipe_rate(settings: Settings, source: str, target: str, count: int) -> float:
     """Messages/s of a bare aiokafka consume -> produce loop over the same input (the floor)."""
+    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+    from streams.runtime.kafka import client_kwargs, producer_kwargs
+
     consumer = AIOKafkaConsumer(
         source, **client_kwargs(settings), group_id=None, auto_offset_reset="earliest"
     )
@@ -134,6 +148,10 @@ async def _collect(
     settings: Settings, expected: set[str], timeout: float
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Read outputs until every expected id is out: broker time of its article and alert."""
+    from aiokafka import AIOKafkaConsumer
+
+    from streams.runtime.kafka import client_kwargs
+
     consumer = AIOKafkaConsumer(
         settings.topic_enriched,
         settings.topic_alerts,
@@ -170,6 +188,10 @@ def _one_article(settings: Settings, ident: str, timeout: float) -> float | None
 
 async def _paced(settings: Settings, articles: list[bytes], rate: float) -> dict[str, float]:
     """Send articles one by one at `rate`/s; the time each was acknowledged, by id."""
+    from aiokafka import AIOKafkaProducer
+
+    from streams.runtime.kafka import producer_kwargs
+
     producer = AIOKafkaProducer(**producer_kwargs(settings))
     await producer.start()
     sent: dict[str, float] = {}
@@ -206,6 +228,9 @@ def bench_stream(
 def _bench_stream(
     broker: str, kind: Literal["kafka", "embedded"], count: int, partitions: int, size: int
 ) -> dict[str, Any]:
+    from streams.runtime.topics import TopicSpec, create_topics, ensure_topics
+    from streams.settings import Settings
+
     articles = bench_articles(count, size)
     run = f"bench-{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory() as workdir:
@@ -269,3 +294,18 @@ def _restart(settings: Settings, log: Path, env: dict[str, str]) -> dict[str, An
         "state_records_restored": int(found.group(1)) if found else None,
         "state_restore_s": float(found.group(3)) if found else None,
     }
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Measure throughput, latency and memory of the core or the stream."""
+    if args.mode == "stream":
+        broker = None
+        if args.broker:
+            from streams.settings import load_settings
+
+            broker = load_settings().bootstrap_servers
+        result = bench_stream(args.articles, args.partitions, args.size, broker)
+    else:
+        result = bench_core(args.articles, size=args.size)
+    print(orjson.dumps(result).decode() if args.json else format_table(result))
+    return 0

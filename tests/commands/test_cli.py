@@ -92,7 +92,7 @@ def test_cli_every_command_has_help_with_an_example(command: str) -> None:
 
 
 def _subparsers() -> dict[str, argparse.ArgumentParser]:
-    from streams.commands.main import build_parser
+    from streams.commands.parser import build_parser
 
     parser = build_parser()
     (sub,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -100,17 +100,27 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
 
 
 def test_cli_commands_take_their_help_from_the_docstring_in_order() -> None:
-    from streams.commands import main as cli
-
     commands = _subparsers()
     assert list(commands) == ["demo", "worker", "enrich", "produce", "alerts", "topics", "bench"]
     assert commands["demo"].description == (
         "run the whole pipeline on the embedded broker and show alerts"
     )
     for name, parser in commands.items():
-        summary = getattr(cli, f"cmd_{name}").__doc__.strip()
+        func = parser.get_default("func")
+        assert (func.__module__, func.__name__) == (f"streams.commands.{name}", f"cmd_{name}")
+        summary = func.__doc__.strip()
         assert parser.description == summary[0].lower() + summary[1:-1]
-        assert parser.get_default("func") is getattr(cli, f"cmd_{name}")
+
+
+def test_cli_parser_leaves_the_core_runtime_and_broker_client_unloaded() -> None:
+    """`newsstream --help` and usage errors stay fast: commands import those when they run."""
+    code = (
+        "import sys, streams.commands.main; "
+        "print(sorted(m for m in sys.modules if m.split('.')[:2] in "
+        "(['streams', 'core'], ['streams', 'runtime'], ['streams', 'settings'], ['aiokafka'])))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60, check=True)
+    assert proc.stdout.strip() == b"[]"
 
 
 def test_cli_every_option_has_help() -> None:
@@ -126,22 +136,33 @@ def test_cli_every_option_has_help() -> None:
         (["demo", "--exit-after-idle", "6"], {"exit_after_idle": 6.0}),
         (["alerts"], {"level": "none", "idle_timeout": None, "json": False}),
         (["alerts", "--idle-timeout", "2.5", "--json"], {"idle_timeout": 2.5, "json": True}),
-        (["bench", "--partitions", "2"], {"partitions": 2, "json": False}),
+        (["bench", "--partitions", "2"], {"partitions": 2, "json": False, "mode": "core"}),
+        (["bench", "--core", "--articles", "50"], {"mode": "core", "articles": 50}),
+        (["bench", "--stream"], {"mode": "stream"}),
         (["topics", "--json"], {"json": True, "create": False}),
         (["produce", "--json"], {"json": True, "paths": []}),
     ],
 )
 def test_cli_shared_options_parse_per_command(argv: list[str], expected: dict[str, object]) -> None:
-    from streams.commands.main import build_parser
+    from streams.commands.parser import build_parser
 
     args = vars(build_parser().parse_args(argv))
     assert {key: args[key] for key in expected} == expected
 
 
 def test_cli_level_accepts_only_known_levels(capsys: pytest.CaptureFixture[str]) -> None:
-    from streams.commands.main import build_parser
+    from streams.commands.parser import build_parser
 
     with pytest.raises(SystemExit) as exc:
         build_parser().parse_args(["alerts", "--level", "severe"])
     assert exc.value.code == 2
     assert "invalid choice: 'severe'" in capsys.readouterr().err
+
+
+def test_cli_bench_runs_one_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    from streams.commands.parser import build_parser
+
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["bench", "--core", "--stream"])
+    assert exc.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err

@@ -102,7 +102,7 @@ def test_rules_default_is_a_level_threshold() -> None:
 
 
 def test_rules_bundled_example_file_is_valid() -> None:
-    from streams.commands.client import sample_feed_path
+    from streams.commands.produce import sample_feed_path
 
     rules = load_rules(sample_feed_path().parent / "rules.yaml")
     assert "military-desk" in [r.name for r in rules]
