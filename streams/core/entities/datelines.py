@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from streams.core.entities.chunks import Mention
 from streams.core.entities.gazetteer import city_rows, gazetteer
+from streams.core.temporal.dateline import line_datelines
 from streams.models import Geo
 
-__all__ = ["Dateline", "city_geo", "find_datelines"]
-
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-# At a paragraph start: an all-caps place of one to four words, an optional region
-# ("Pakistan", "Calif."), then a date and/or an agency in parentheses, then a dash.
-_DATELINE = re.compile(
-    r"(?m)^[ \t\"“*•]*(?P<city>[A-Z][A-Z'’.]*[A-Z](?:[ -][A-Z][A-Z'’.]*[A-Z])*)"
-    r"(?:,[ \t]+(?P<region>[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3}))?"
-    r"(?:(?P<date>,?[ \t]+" + _MONTH + r"[ \t]+\d{1,2}(?:,[ \t]+\d{4})?)"
-    r"|(?=[ \t]*\())"
-    r"(?:[ \t]*\((?P<agency>[A-Z][^()\n]{1,40})\))?"
-    r"[ \t]*[-–—]"
-)
+__all__ = ["DatelineMentions", "city_geo", "find_datelines"]
 
 
-class Dateline:
+@dataclass(frozen=True)
+class DatelineMentions:
     """The mentions found in one dateline and where the article body starts after it."""
 
-    __slots__ = ("body_start", "mentions")
-
-    def __init__(self, mentions: list[Mention], body_start: int) -> None:
-        self.mentions = mentions
-        self.body_start = body_start
+    mentions: list[Mention]
+    body_start: int
 
 
 @cache
@@ -81,19 +65,20 @@ def _place(text: str, s: int, e: int, region: str | None) -> Mention:
     return Mention(s, e, surface, "LOC", name, city_geo(name, country), True)
 
 
-def find_datelines(text: str) -> list[Dateline]:
-    """Dateline place (LOC, case normalised, with geo) and agency (ORG) mentions in text."""
-    out: list[Dateline] = []
-    if not text:
-        return out
-    for m in _DATELINE.finditer(text):
-        if m.group("date") is None and m.group("agency") is None:
+def find_datelines(text: str) -> list[DatelineMentions]:
+    """Dateline place (LOC, case normalised, with geo) and agency (ORG) mentions in text.
+
+    A wire dateline opens a paragraph: a place in capitals, then a date or an agency, then a
+    dash ("KYIV, March 5 (Reuters) -").
+    """
+    out: list[DatelineMentions] = []
+    for found in line_datelines(text) if text else ():
+        if found.place is None or not found.dash or not (found.has_date or found.agency):
             continue
-        mentions = [_place(text, m.start("city"), m.end("city"), m.group("region"))]
-        if m.group("agency") is not None:
-            s, e = m.span("agency")
-            agency = text[s:e].strip()
-            e = s + len(agency)
-            mentions.append(Mention(s, e, agency, "ORG", agency, None, True))
-        out.append(Dateline(mentions, m.end()))
+        s, e = found.place
+        mentions = [_place(text, s, e, found.region)]
+        if found.agency is not None:
+            s, e = found.agency
+            mentions.append(Mention(s, e, text[s:e], "ORG", text[s:e], None, True))
+        out.append(DatelineMentions(mentions, found.end))
     return out

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, timedelta, timezone, tzinfo
 from functools import cache
 from importlib import resources
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
 
 __all__ = [
+    "ALL_MONTHS",
+    "ALL_WEEKDAYS",
     "MONTHS",
     "WEEKDAYS",
     "NUMBER_WORDS",
@@ -19,24 +23,41 @@ __all__ = [
     "YEAR_RE",
     "NUMBER_RE",
     "ZONE_RE",
+    "alternation",
+    "calendar",
     "month_number",
     "number_value",
     "zone_abbreviations",
     "zone_of",
 ]
 
-MONTHS: dict[str, int] = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
+@cache
+def calendar() -> dict[str, Any]:
+    """The calendar words of data/calendar.yaml: months, weekdays and stamp prefixes."""
+    raw = resources.files("streams.core.temporal").joinpath("data/calendar.yaml")
+    data: dict[str, Any] = yaml.safe_load(raw.read_text("utf-8"))
+    return data
 
-WEEKDAYS: dict[str, int] = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6, "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3,
-    "fri": 4, "sat": 5, "sun": 6,
-}  # fmt: skip
+
+def _numbered(kind: str, languages: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Every form of every month (1-12) or weekday (0-6) of `kind`, in the given languages."""
+    first = 1 if kind == "months" else 0
+    return {
+        form: number
+        for language, entries in calendar()[kind].items()
+        if languages is None or language in languages
+        for number, forms in enumerate(entries, start=first)
+        for form in forms
+    }
+
+
+#: English month names and abbreviations -> month number ("sept" -> 9).
+MONTHS: dict[str, int] = _numbered("months", ("en",))
+#: English weekday names and abbreviations -> weekday number (Monday = 0).
+WEEKDAYS: dict[str, int] = _numbered("weekdays", ("en",))
+#: Month and weekday forms of every language the dateline parser reads.
+ALL_MONTHS: dict[str, int] = _numbered("months")
+ALL_WEEKDAYS: dict[str, int] = _numbered("weekdays")
 
 NUMBER_WORDS: dict[str, float] = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -47,12 +68,22 @@ NUMBER_WORDS: dict[str, float] = {
     "half": 0.5, "a half": 0.5, "a couple of": 2, "a dozen": 12, "dozen": 12,
 }  # fmt: skip
 
-_FULL_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-)
-_ABBR_MONTHS = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+
+def alternation(words: Iterable[str]) -> str:
+    """Regex alternation of literal words, longest first so prefixes never win early."""
+    unique = sorted({w.strip() for w in words if w.strip()}, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in unique)
+
+
+def _english_months() -> str:
+    entries = calendar()["months"]["en"]
+    full = "|".join(forms[0].capitalize() for forms in entries)
+    short = alternation(form.capitalize() for forms in entries for form in forms[1:])
+    return rf"(?:{full}|(?:{short})\.?)"
+
+
 # Capitalised only: "may" and "march" in lower case are verbs far more often than months.
-MONTH_RE = rf"(?:{_FULL_MONTHS}|{_ABBR_MONTHS})"
+MONTH_RE = _english_months()
 DAY_RE = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
 YEAR_RE = r"(?:1[6-9]\d\d|20\d\d)"
 _UNITS_WORDS = (
@@ -69,7 +100,7 @@ _ORD_SUFFIX = re.compile(r"(?:st|nd|rd|th)$")
 
 def month_number(word: str) -> int:
     """Month number of a month name or abbreviation ("Sept." -> 9); KeyError if unknown."""
-    return MONTHS[word.rstrip(".").lower()]
+    return ALL_MONTHS[word.rstrip(".").lower()]
 
 
 def number_value(text: str) -> float | None:
@@ -104,11 +135,12 @@ def zone_abbreviations() -> dict[str, str]:
     return {str(k).upper(): str(v) for k, v in data.items()}
 
 
-# Must list the abbreviations of data/time_zones.yaml (checked by a unit test).
+#: A zone after a clock time: an offset from UTC or GMT, or a name of data/time_zones.yaml
+#: ("Z" alone is left to the callers: only a dateline reads it, right after the digits).
 ZONE_RE = (
-    r"(?:(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d\d)?"
-    r"|UTC|GMT|ET|EST|EDT|CT|CST|CDT|MT|MST|MDT|PT|PST|PDT|AKST|HST|BST|WET|WEST|CET|CEST"
-    r"|EET|EEST|MSK|IST|PKT|HKT|SGT|JST|KST|AEST|AEDT|AWST|NZST|NZDT|SAST|EAT|WAT)"
+    r"(?:(?:UTC|GMT)\s?[+-]\s?\d{1,2}(?::?\d\d)?|"
+    + alternation(name for name in zone_abbreviations() if name != "Z")
+    + ")"
 )
 _OFFSET = re.compile(r"(?:UTC|GMT)?\s?([+-])\s?(\d{1,2})(?::?(\d\d))?$")
 

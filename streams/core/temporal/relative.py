@@ -81,34 +81,43 @@ def _relday(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
 
 
 def _relunit(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
+    """A calendar unit named from the anchor: "this week", "last year", "the spring before"."""
     g = m.groupdict()
     rel = (g["urel"] or g["urel2"] or g["the"] or "").lower()
     rel = rel[4:].lstrip() if rel.startswith("the ") else rel
     unit = g["unit"].lower()
     if rel == "the" and not (g["umod"] or g["uprev"]):
-        return None
+        return None  # "the year": which one is not said
     if rel == "past":
-        if unit in _SEASONS or unit == "weekend":
-            return None
-        return m.start(), m.end(), "DURATION", duration_value(1, _unit_key(unit))
+        return _past_unit(m, unit)
     shift = -1 if g["uprev"] else _SHIFT.get(rel, 0)
+    return m.start(), m.end(), "DATE", _unit_date(anchor, unit, shift)
+
+
+def _past_unit(m: re.Match[str], unit: str) -> Found | None:
+    """ "The past year" is the year up to now, a duration; "the past summer" is no span at all."""
+    if unit in _SEASONS or unit == "weekend":
+        return None
+    return m.start(), m.end(), "DURATION", duration_value(1, _unit_key(unit))
+
+
+def _unit_date(anchor: Anchor, unit: str, shift: int) -> str:
+    """The value of the unit `shift` units from the anchor's own (a season: in its year)."""
     if unit == "week":
-        value = week_value(anchor, shift)
-    elif unit == "weekend":
-        value = week_value(anchor, shift, weekend=True)
-    elif unit == "month":
-        value = shift_months(anchor, shift)
-    elif unit == "year":
-        value = year_value(anchor, shift)
-    elif unit == "quarter":
-        value = quarter_value(anchor, None, None, shift)
-    elif unit == "decade":
-        value = "XXX" if anchor is None else f"{anchor.year // 10 + shift:03d}"
-    elif unit == "century":
-        value = "XX" if anchor is None else f"{anchor.year // 100 + shift:02d}"
-    else:
-        value = f"{year_value(anchor, shift)}-{_SEASONS[unit]}"
-    return m.start(), m.end(), "DATE", value
+        return week_value(anchor, shift)
+    if unit == "weekend":
+        return week_value(anchor, shift, weekend=True)
+    if unit == "month":
+        return shift_months(anchor, shift)
+    if unit == "year":
+        return year_value(anchor, shift)
+    if unit == "quarter":
+        return quarter_value(anchor, None, None, shift)
+    if unit == "decade":
+        return "XXX" if anchor is None else f"{anchor.year // 10 + shift:03d}"
+    if unit == "century":
+        return "XX" if anchor is None else f"{anchor.year // 100 + shift:02d}"
+    return f"{year_value(anchor, shift)}-{_SEASONS[unit]}"
 
 
 def _duration(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from streams.core.text.clutter import clutter_kind, meta_rules
-from streams.core.text.meta_lines import split_meta_line
+from streams.core.text.clutter import clutter_kind
+from streams.core.text.meta_lines import split_meta_line, stamp_at_start
 
 __all__ = ["Cleaned", "clean_text", "normalize_text", "line_key"]
 
@@ -92,7 +92,7 @@ def _headline_like(line: str) -> bool:
     """Tell whether a single line reads like a headline rather than a sentence or a stamp."""
     if not line or len(line) > HEADLINE_MAX_CHARS or len(line.split()) > HEADLINE_MAX_WORDS:
         return False
-    if _SENTENCE_END.search(line) or line[0].islower() or meta_rules().dateline.match(line):
+    if _SENTENCE_END.search(line) or line[0].islower() or stamp_at_start(line):
         return False
     return split_meta_line(line) is None and clutter_kind(line) is None
 

@@ -1,4 +1,4 @@
-"""Compiled clutter and dateline rules for the cleaner, read once from the data files."""
+"""Compiled clutter, credit and byline rules for the cleaner, read once from the data files."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
+
+from streams.core.temporal.lexicon import alternation
 
 __all__ = ["ClutterRules", "MetaRules", "clutter_rules", "meta_rules", "clutter_kind"]
 
@@ -31,14 +33,12 @@ class ClutterRules:
 
 @dataclass(frozen=True)
 class MetaRules:
-    """Regexes for the metadata lines near the top of an article."""
+    """Regexes for the metadata lines near the top of an article (datelines: temporal.dateline)."""
 
-    dateline: re.Pattern[str]  # a date and/or time stamp at the start of a line
     credit_start: re.Pattern[str]  # where a credit begins inside a glued line
     credit_piece: re.Pattern[str]  # a whole piece that is a credit
     byline: re.Pattern[str]  # a whole line that is a byline
     sections: frozenset[str]  # casefolded section labels
-    updated_stamps: frozenset[str]  # casefolded stamp words that mean a later edit time
 
 
 def _load_yaml(name: str) -> dict[str, Any]:
@@ -47,12 +47,6 @@ def _load_yaml(name: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"{name}: expected a mapping at the top level")
     return data
-
-
-def _alternation(words: list[str]) -> str:
-    """Regex alternation of literal words, longest first so prefixes never win early."""
-    unique = sorted({w.strip().lower() for w in words if w.strip()}, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in unique)
 
 
 @cache
@@ -103,39 +97,12 @@ def clutter_kind(line: str) -> str | None:
 
 @cache
 def meta_rules() -> MetaRules:
-    """Compile clutter_meta.yaml into the dateline, credit and byline patterns."""
+    """Compile clutter_meta.yaml into the credit, byline and section rules."""
     data = _load_yaml("clutter_meta.yaml")
-    months = _alternation([m for group in data["months"].values() for m in group])
-    weekdays = _alternation(data["weekdays"])
-    zones = _alternation(data["zones"])
-    stamps = _alternation([w for group in data["stamp_prefixes"].values() for w in group])
-    lower = "a-zа-яёіїєґàâçéèêëîïôûùüÿñæœäöß"
-    # A month name must not run on into a lower-case letter ("Mar" in "March", "May" in
-    # "Mayor"); the check is case-sensitive so a glued "JanuaryPolitics" still splits.
-    month = rf"(?:{months})\.?(?-i:(?![{lower}]))"
-    day = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
-    year = r"(?:1[89]\d\d|2\d\d\d)(?:\s*(?:г\.|года|г|року|р\.))?"
-    clock = (
-        rf"(?:[0-2]?\d:[0-5]\d(?::[0-5]\d)?(?:\s*[ap]\.?m\.?(?-i:(?![{lower}A-Z])))?"
-        rf"(?:\s*\(?(?:{zones})\)?(?![\w]))?)"
-    )
-    date = (
-        rf"(?:{day}\s+{month}(?:,?\s+{year})?"
-        rf"|{month}\s+{day}(?![\d])(?:,?\s+{year})?"
-        r"|[0-3]?\d[./][01]?\d[./](?:\d{4}|\d{2})(?!\d)"
-        r"|\d{4}-[01]\d-[0-3]\d)"
-    )
-    sep = r"(?:\s*(?:,|\||/|·|•|-|–|—|\bat\b|\bв\b|T)?\s*)"
-    dateline = re.compile(
-        rf"(?:(?P<stamp>{stamps})\s*:?\s*)?"
-        rf"(?:(?:{weekdays})\.?,?\s+)?"
-        rf"(?:{date}(?:{sep}{clock})?|{clock}(?:{sep}{date})?)",
-        re.IGNORECASE,
-    )
-    markers = _alternation(data["credit_markers"])
+    markers = alternation(data["credit_markers"])
     credit_start = re.compile(rf"(?:{markers})\s*:", re.IGNORECASE)
     credit_piece = re.compile(rf"(?:{markers})\s*:.*", re.IGNORECASE)
-    bylines = _alternation(data["byline_prefixes"])
+    bylines = alternation(data["byline_prefixes"])
     # Names and the optional affiliation must be capitalised (case-sensitive), so that
     # "By Tuesday, the troops had withdrawn" is never taken for a byline.
     name = r"(?-i:[A-ZА-ЯЁІЇЄ][\w.'’-]+)"
@@ -146,5 +113,4 @@ def meta_rules() -> MetaRules:
         re.IGNORECASE,
     )
     sections = frozenset(s.strip().casefold() for s in data["sections"])
-    updated = frozenset(" ".join(w.split()).casefold() for w in data["stamp_prefixes"]["updated"])
-    return MetaRules(dateline, credit_start, credit_piece, byline, sections, updated)
+    return MetaRules(credit_start, credit_piece, byline, sections)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from streams.core.temporal.dateline import Dateline, is_updated_stamp, match_dateline
 from streams.core.text.clutter import clutter_kind, meta_rules
 
-__all__ = ["MetaSplit", "split_meta_line"]
+__all__ = ["MetaSplit", "split_meta_line", "stamp_at_start"]
 
 # Characters that separate the parts of a metadata line ("27 Jan | Politics · Photo: AP").
 _SEPARATORS = re.compile(r"\s*[|•·]\s*")
@@ -54,6 +55,15 @@ def _pieces(rest: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if rest[s:e].strip(_TRIM)]
 
 
+def stamp_at_start(line: str) -> Dateline | None:
+    """The date or time stamp that opens a line ("27 January, 16:40", "Updated: ..."), if any.
+
+    A wire dateline with a place ("KYIV, March 5 -") is not a stamp line: it opens the body.
+    """
+    found = match_dateline(line)
+    return found if found is not None and found.place is None and found.agency is None else None
+
+
 def _kind(piece: str) -> str:
     """Classify one piece of a metadata line."""
     rules = meta_rules()
@@ -63,9 +73,9 @@ def _kind(piece: str) -> str:
         return "section"
     if rules.byline.fullmatch(piece):
         return "byline"
-    stamp = rules.dateline.match(piece)
-    if stamp and not piece[stamp.end() :].strip(_TRIM):
-        return "updated" if _is_updated(stamp) else "dateline"
+    stamp = stamp_at_start(piece)
+    if stamp and not piece[stamp.end :].strip(_TRIM):
+        return "updated" if is_updated_stamp(stamp) else "dateline"
     if (
         len(piece) <= _LABEL_MAX_CHARS
         and len(piece.split()) <= _LABEL_MAX_WORDS
@@ -75,11 +85,6 @@ def _kind(piece: str) -> str:
     return "text"
 
 
-def _is_updated(match: re.Match[str]) -> bool:
-    stamp = match.group("stamp")
-    return bool(stamp) and " ".join(stamp.split()).casefold() in meta_rules().updated_stamps
-
-
 def split_meta_line(line: str) -> MetaSplit | None:
     """Rewrite a metadata line from the top of an article, or None to leave it as it is.
 
@@ -87,8 +92,7 @@ def split_meta_line(line: str) -> MetaSplit | None:
     line of the text and moves "Politics" and "Photo: Соцсети" to the header. A dateline
     glued to a real sentence is split onto two lines; a plain dateline is left alone.
     """
-    rules = meta_rules()
-    stamp = rules.dateline.match(line)
+    stamp = stamp_at_start(line)
     if stamp is None:
         spans = _pieces(line)
         texts = [line[s:e].strip(_TRIM) for s, e in spans]
@@ -97,10 +101,10 @@ def split_meta_line(line: str) -> MetaSplit | None:
         if texts and explicit and all(k != "text" for k in kinds):
             return MetaSplit(keep=[], header=texts)
         return None
-    if _is_updated(stamp):
+    if is_updated_stamp(stamp):
         return MetaSplit(keep=[], header=[line])
-    dateline = line[: stamp.end()].rstrip(_TRIM)
-    rest = line[stamp.end() :]
+    dateline = line[: stamp.end].rstrip(_TRIM)
+    rest = line[stamp.end :]
     if not rest.strip(_TRIM):
         return None
     glued = rest[0].isalpha()
