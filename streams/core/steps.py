@@ -20,6 +20,7 @@ from streams.core.text.clean import clean_text
 from streams.core.text.fingerprint import simhash
 from streams.core.text.html import HtmlExtract, extract_html, looks_like_html
 from streams.core.text.language import detect_language
+from streams.core.text.sentences import Sentences
 from streams.errors import EmptyArticleError
 from streams.models import Entity, Escalation, Quote, RawArticle, Timex
 
@@ -39,6 +40,7 @@ class Document:
     title: str | None = None
     text: str = ""
     header: list[str] = field(default_factory=list)
+    sentences: Sentences = field(default_factory=lambda: Sentences([]))
     lang: str | None = None
     published: PublishedTime = PublishedTime(None, None)
     entities: list[Entity] = field(default_factory=list)
@@ -69,13 +71,14 @@ def parse_html(doc: Document) -> None:
 
 
 def clean(doc: Document) -> None:
-    """Remove clutter and recover the title; an article with no text left is a bad message."""
+    """Remove clutter, recover the title and split the sentences; no text left is a bad message."""
     cleaned = clean_text(doc.text, doc.title)
     if not cleaned.text.strip():
         raise EmptyArticleError("no article text is left once markup and clutter are removed")
     if not any(char.isalpha() for char in cleaned.text):
         raise EmptyArticleError("the text holds no words, only digits, symbols or punctuation")
     doc.title, doc.text, doc.header = cleaned.title, cleaned.text, list(cleaned.header)
+    doc.sentences = Sentences.of(doc.text)
 
 
 def language(doc: Document) -> None:
@@ -113,7 +116,7 @@ def timexes(doc: Document) -> None:
 
 def quotes(doc: Document) -> None:
     """Quotations with their speakers."""
-    doc.quotes = extract_quotes(doc.text, doc.entities)
+    doc.quotes = extract_quotes(doc.text, doc.entities, doc.sentences)
 
 
 def escalation(doc: Document) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from streams.core.alerts.rules import Rule, matching_rules
+from streams.core.alerts.rules import Rule
 from streams.core.alerts.spikes import (
     SpikeParams,
     SpikeState,
@@ -16,19 +15,15 @@ from streams.core.alerts.spikes import (
     threshold,
 )
 from streams.core.temporal.published import utc_iso
+from streams.core.text.sentences import Sentences
 from streams.models import Alert, Category, EnrichedArticle, EscalationMatch
 
-__all__ = ["alert_for", "alert_id_of", "escalation_alert", "spike_alert", "summarize"]
+__all__ = ["alert_id_of", "escalation_alert", "spike_alert", "summarize"]
 
 #: How many canonical entity names an alert lists (most mentioned first).
 MAX_ALERT_ENTITIES = 8
 #: Longest summary, in characters.
 MAX_SUMMARY_CHARS = 400
-
-#: A sentence ends at . ! or ? (optionally closed by a quote mark) before white space and a
-#: word that does not start in lower case ("3 a.m. as ..." goes on), or at a line break; a
-#: comma inside a quotation does not end it.
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019]))[^\S\n]+(?![a-z])|\n+")
 
 
 def alert_id_of(kind: str, subject: str, detail: object) -> str:
@@ -37,12 +32,9 @@ def alert_id_of(kind: str, subject: str, detail: object) -> str:
     return digest.hexdigest()
 
 
-def _sentence_around(text: str, match: EscalationMatch) -> tuple[int, str]:
-    start = 0
-    for boundary in _SENTENCE_END.finditer(text, 0, match.start):
-        start = boundary.end()
-    end_match = _SENTENCE_END.search(text, match.end)
-    end = end_match.start() if end_match else len(text)
+def _sentence_around(text: str, sentences: Sentences, match: EscalationMatch) -> tuple[int, str]:
+    start, end = sentences.around(match.start)
+    end = max(end, sentences.around(max(match.end - 1, start))[1])
     return start, " ".join(text[start:end].split())
 
 
@@ -55,8 +47,9 @@ def summarize(article: EnrichedArticle, max_sentences: int = 2) -> str:
     live = [m for m in article.escalation.matches if m.modality != "negated"]
     ranked = sorted(live, key=lambda m: (-m.weight, m.start))
     chosen: dict[str, int] = {}
+    sentences = Sentences.of(article.text)
     for match in ranked:
-        start, sentence = _sentence_around(article.text, match)
+        start, sentence = _sentence_around(article.text, sentences, match)
         if sentence and sentence != article.title and sentence not in chosen:
             chosen[sentence] = start
         if len(chosen) == max_sentences:
@@ -92,14 +85,6 @@ def escalation_alert(article: EnrichedArticle, matched: Sequence[Rule], now: dat
         created_at=utc_iso(now),
         reason=reason,
     )
-
-
-def alert_for(
-    article: EnrichedArticle, rules: Sequence[Rule], now: datetime
-) -> tuple[Alert, list[Rule]] | None:
-    """The alert and the rules it matched, or None when no rule matches."""
-    matched = matching_rules(article, rules)
-    return (escalation_alert(article, matched, now), matched) if matched else None
 
 
 def spike_alert(

@@ -9,8 +9,7 @@ duplicate alerts again only when it reaches a higher level than the story has al
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,21 +35,6 @@ class Seen:
     root: str  # article id of the story's first article
     alerted: int = -1  # highest level index the story has alerted at (-1: never)
     triggered: int = -1  # level index this article itself alerted at (-1: it did not)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able form, for the changelog."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Seen:
-        """Rebuild from the changelog's plain form."""
-        return cls(
-            fingerprint=int(data["fingerprint"]),
-            seen_at=float(data["seen_at"]),
-            root=str(data["root"]),
-            alerted=int(data.get("alerted", -1)),
-            triggered=int(data.get("triggered", -1)),
-        )
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,7 @@ its count reaches ``min_count`` and ``factor`` times the baseline; it alerts onc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 import pycountry
 
@@ -63,23 +61,6 @@ class SpikeState:
     # not the ids of the window, so a stored state stays small however hot the key.
     position: int = -1
     fired_by: str | None = None  # the id whose arrival fired this window
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-able form, for the changelog."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SpikeState:
-        """Rebuild from the changelog's plain form."""
-        return cls(
-            window_start=float(data["window_start"]),
-            count=int(data["count"]),
-            baseline=float(data["baseline"]),
-            windows=int(data["windows"]),
-            fired=bool(data["fired"]),
-            position=int(data.get("position", -1)),
-            fired_by=data.get("fired_by"),
-        )
 
 
 def _window_of(moment: float, params: SpikeParams) -> float:

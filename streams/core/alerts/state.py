@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from streams.core.alerts.compose import spike_alert
 from streams.core.alerts.dedup import DedupParams, FingerprintIndex, Seen, decide, expired
 from streams.core.alerts.spikes import SpikeParams, SpikeState, observe, spike_keys, stale
+from streams.core.alerts.stored import from_plain, to_plain
 from streams.core.temporal.published import parse_timestamp
 from streams.models import LEVELS, Alert, EnrichedArticle
 
@@ -61,8 +63,8 @@ class AlertState:
         Unknown keys are ignored, so a changelog written by a newer version still loads.
         """
         stores: tuple[tuple[str, dict[str, Any], Callable[[Mapping[str, Any]], Any]], ...] = (
-            (STORY_PREFIX, self.stories, Seen.from_dict),
-            (SPIKE_PREFIX, self.spikes, SpikeState.from_dict),
+            (STORY_PREFIX, self.stories, partial(from_plain, Seen)),
+            (SPIKE_PREFIX, self.spikes, partial(from_plain, SpikeState)),
         )
         for prefix, store, load in stores:
             if key.startswith(prefix):
@@ -88,7 +90,7 @@ class AlertState:
         if article_id not in self.stories:
             self._index.add(article_id, item)
         self.stories[article_id] = item
-        self._changes[STORY_PREFIX + article_id] = item.to_dict()
+        self._changes[STORY_PREFIX + article_id] = to_plain(item)
 
     def place(
         self, article: EnrichedArticle, alertable: bool, now: float
@@ -141,7 +143,7 @@ class AlertState:
             state, fires = observe(previous, now, self.spike_params, article.article_id, position)
             if state != previous:
                 self.spikes[key] = state
-                self._changes[SPIKE_PREFIX + key] = state.to_dict()
+                self._changes[SPIKE_PREFIX + key] = to_plain(state)
             if fires:
                 categories = article.escalation.categories
                 params = self.spike_params

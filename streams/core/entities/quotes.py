@@ -10,6 +10,7 @@ from functools import cache
 import ahocorasick_rs
 
 from streams.core.entities.gazetteer import cues
+from streams.core.text.sentences import Sentences
 from streams.models import Entity, Quote
 
 __all__ = ["MIN_QUOTE_WORDS", "extract_quotes"]
@@ -165,28 +166,20 @@ def _any_verb() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{_verbs()})\b")
 
 
-class _Sentences:
-    """Sentence starts and speech verbs before a position, for positions that never decrease
+class _SpeechVerbs:
+    """Speech verbs before a position in its sentence, for positions that never decrease
     (each character is looked at once, not once per quotation)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, sentences: Sentences) -> None:
         self.text = text
-        self.stops = {". ": (-1, text.find(". ")), "\n": (-1, text.find("\n"))}
+        self.sentences = sentences
         self.begin = -1
         self.searched = 0  # the verb search of the current sentence covered [begin, searched)
         self.verb = False
 
-    def _last(self, needle: str, pos: int) -> int:
-        """text.rfind(needle, 0, pos), for pos not below the one of the previous call."""
-        found, ahead = self.stops[needle]
-        while ahead >= 0 and ahead + len(needle) <= pos:
-            found, ahead = ahead, self.text.find(needle, ahead + 1)
-        self.stops[needle] = (found, ahead)
-        return found
-
     def start(self, pos: int) -> int:
         """Where the sentence holding pos starts."""
-        return max(self._last(". ", pos), self._last("\n", pos)) + 1
+        return self.sentences.around(pos)[0]
 
     def has_verb(self, begin: int, pos: int) -> bool:
         """Whether a speech verb stands in text[begin:pos] (text[pos] opens a quotation, so a
@@ -199,7 +192,7 @@ class _Sentences:
         return self.verb
 
 
-def _same_sentence(sentences: _Sentences, names: _Names, pos: int) -> str | None:
+def _same_sentence(sentences: _SpeechVerbs, names: _Names, pos: int) -> str | None:
     """The last person named before pos in the same sentence, if a speech verb follows them."""
     begin = sentences.start(pos)
     if not sentences.has_verb(begin, pos):
@@ -207,12 +200,14 @@ def _same_sentence(sentences: _Sentences, names: _Names, pos: int) -> str | None
     return names.last_person(pos, begin)
 
 
-def extract_quotes(text: str, entities: Sequence[Entity]) -> list[Quote]:
+def extract_quotes(
+    text: str, entities: Sequence[Entity], sentences: Sentences | None = None
+) -> list[Quote]:
     """Return the quotations in text with their speaker's canonical name, or None."""
     out: list[Quote] = []
     last: str | None = None
     names: _Names | None = None
-    sentences = _Sentences(text)
+    verbs = _SpeechVerbs(text, sentences or Sentences.of(text))
     for m in _QUOTE.finditer(text):
         g = next(i for i in (1, 2, 3) if m.group(i) is not None)
         inner = m.group(g)
@@ -236,7 +231,7 @@ def extract_quotes(text: str, entities: Sequence[Entity]) -> list[Quote]:
                 cut = max(window.rfind(". "), window.rfind("\n")) + 1
                 speaker = _speaker(names, text, lo + cut, m.start(), context or last)
         if speaker is None:
-            speaker = _same_sentence(sentences, names, m.start())
+            speaker = _same_sentence(verbs, names, m.start())
         out.append(Quote(text=text[s:e], speaker=speaker, start=s, end=e))
         last = speaker or last
     return out

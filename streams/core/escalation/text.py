@@ -1,4 +1,4 @@
-"""Word tokens, clause and sentence limits, quotations and modality cues for escalation matching."""
+"""Word tokens, clause limits, quotations and modality cues for escalation matching."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from streams.core.escalation.lexicon import Lexicon
+from streams.core.text.sentences import ABBREVIATIONS
 from streams.models import Modality
 
 __all__ = [
@@ -14,25 +15,17 @@ __all__ = [
     "lowercase",
     "modality_of",
     "quote_spans",
-    "sentence_spans",
     "tokenize",
 ]
 
 _WORD_RE = re.compile(r"[^\W_]+(?:'t\b)?")  # over lowercase(text): apostrophes are ASCII
 # a clause ends at these marks between two words (a spaced dash too, not a hyphen)
 _CLAUSE_RE = re.compile(r"[,;:()\[\]\n!?…–—]|\.[\"”’»)]*\s|\s-\s")
-_TAIL_WORD_RE = re.compile(r"[^\W_]+$")
-# a sentence ends at a line break or at . ! ? … before a space (closing quotes included);
-# the pattern starts with a character class so the scan skips ahead quickly
-_SENTENCE_END_RE = re.compile(r"[.!?…\n][\"”’»)]*(?:\s|(?<=\n)|$)")
 _QUOTE_RE = re.compile(r"“[^”]{1,4000}”|\"[^\"\n]{1,4000}\"|«[^»]{1,4000}»")
 _QUOTE_MAX = 4000  # longest quotation, in characters (as in _QUOTE_RE)
 _QUOTE_OPEN_RE = re.compile(r"[“\"«]")
 _QUOTE_CLOSE = {"“": "”", '"': '"', "«": "»"}
 _QUOTE_STOP = {"“": re.compile("”"), '"': re.compile('["\n]'), "«": re.compile("»")}
-# words before a full stop that does not end a sentence (U.S., Mr., Gen.)
-_ABBREVIATIONS = frozenset(("mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "st", "no", "vs",
-                            "prof", "rep", "sen", "gov", "capt", "maj", "adm", "cpl"))  # fmt: skip
 _AFTER_WINDOW = 3  # words after a match searched for "were not", "never" (passive denials)
 
 
@@ -54,7 +47,7 @@ class Tokens:
             return False
         if gap.strip() == ".":  # "U.S. troops", "Gen. Smith": initials and abbreviations
             previous = self.words[index - 1]
-            return not (len(previous) == 1 or previous in _ABBREVIATIONS)
+            return not (len(previous) == 1 or previous in ABBREVIATIONS)
         return True
 
     def clause_before(self, first: int, size: int) -> tuple[str, ...]:
@@ -100,29 +93,6 @@ def lowercase(text: str) -> str:
     if len(lowered) != len(text):
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     return lowered.replace("’", "'")
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of text (a line break always ends one)."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END_RE.finditer(text):
-        if _abbreviation(text, match.start()):
-            continue
-        if match.end() > start:
-            spans.append((start, match.end()))
-        start = match.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
-def _abbreviation(text: str, stop: int) -> bool:
-    """True when the full stop at `stop` follows an initial or an abbreviation (U.S., Gen.)."""
-    if text[stop] != ".":
-        return False
-    tail = _TAIL_WORD_RE.search(text, max(0, stop - 6), stop)
-    return tail is not None and (len(tail.group()) == 1 or tail.group().lower() in _ABBREVIATIONS)
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:

@@ -10,7 +10,11 @@ from typing import NamedTuple
 
 from streams.core.temporal.lexicon import (
     DAY_RE,
+    FULL_MONTH_RE,
+    FULL_WEEKDAY_RE,
+    MONTH_NAMES,
     MONTH_RE,
+    WEEKDAY_NAMES,
     WEEKDAYS,
     YEAR_RE,
     ZONE_RE,
@@ -44,14 +48,9 @@ class Rule(NamedTuple):
 
 
 DIGITS = tuple("0123456789")
-_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_WEEKDAY_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_WORDS = tuple(name[:3] for name in MONTH_NAMES)
 
 PARTS_OF_DAY = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}
-_WEEKDAY_FULL = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_FULL_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-)
 # "May" alone is a month only after one of these words ("in May", not "Theresa May").
 _MAY_TRIGGER = re.compile(
     r"\b(?:in|since|until|by|from|through|during|of|last|next|this|early|late|mid|end)[\s-]+$"
@@ -225,10 +224,10 @@ def date_rules() -> list[Rule]:
     """Compiled (pattern, handler) pairs for calendar dates and clock times."""
     clock_tail = rf"(?:,?\s+(?:at\s+)?{_CLOCK})?"
     month_date = (
-        rf"(?:{_WEEKDAY_FULL},?\s+)?(?:{_MOD})?"
+        rf"(?:{FULL_WEEKDAY_RE},?\s+)?(?:{_MOD})?"
         rf"(?:(?P<mon>{MONTH_RE})\s+(?P<day>{DAY_RE})(?![\d:])(?:,?\s+(?P<year>{YEAR_RE})(?!\d))?"
         rf"|(?:the\s+)?(?P<day2>{DAY_RE})\s+(?:of\s+)?(?P<mon2>{MONTH_RE})(?:,?\s+(?P<year2>{YEAR_RE})(?!\d))?"
-        rf"|(?P<mon3>{_FULL_MONTH})"
+        rf"|(?P<mon3>{FULL_MONTH_RE})"
         rf"(?:,?\s+(?P<year3>{YEAR_RE})(?!\d)|\s+of\s+(?P<yrel>this|last|next)\s+year)?(?!\s*\d))"
     )
     return [
@@ -267,11 +266,11 @@ def date_rules() -> list[Rule]:
         Rule(
             re.compile(
                 r"\b(?:(?P<wrel>last|next|past|this|coming|on)\s+)?"
-                rf"(?P<wd>{_WEEKDAY_FULL})\b(?:\s+(?P<wpart>morning|afternoon|evening|night))?"
+                rf"(?P<wd>{FULL_WEEKDAY_RE})\b(?:\s+(?P<wpart>morning|afternoon|evening|night))?"
                 rf"(?:,?\s+(?:at\s+)?{_CLOCK})?"
             ),
             _weekday,
-            _WEEKDAY_WORDS,
+            WEEKDAY_NAMES,
             10,
             50,
         ),

@@ -16,9 +16,13 @@ __all__ = [
     "ALL_MONTHS",
     "ALL_WEEKDAYS",
     "MONTHS",
+    "MONTH_NAMES",
+    "WEEKDAY_NAMES",
     "WEEKDAYS",
     "NUMBER_WORDS",
     "MONTH_RE",
+    "FULL_MONTH_RE",
+    "FULL_WEEKDAY_RE",
     "DAY_RE",
     "YEAR_RE",
     "NUMBER_RE",
@@ -30,6 +34,7 @@ __all__ = [
     "zone_abbreviations",
     "zone_of",
 ]
+
 
 @cache
 def calendar() -> dict[str, Any]:
@@ -55,6 +60,9 @@ def _numbered(kind: str, languages: tuple[str, ...] | None = None) -> dict[str, 
 MONTHS: dict[str, int] = _numbered("months", ("en",))
 #: English weekday names and abbreviations -> weekday number (Monday = 0).
 WEEKDAYS: dict[str, int] = _numbered("weekdays", ("en",))
+#: The full English names, in calendar order (January first, Monday first), lower case.
+MONTH_NAMES: tuple[str, ...] = tuple(forms[0] for forms in calendar()["months"]["en"])
+WEEKDAY_NAMES: tuple[str, ...] = tuple(forms[0] for forms in calendar()["weekdays"]["en"])
 #: Month and weekday forms of every language the dateline parser reads.
 ALL_MONTHS: dict[str, int] = _numbered("months")
 ALL_WEEKDAYS: dict[str, int] = _numbered("weekdays")
@@ -75,15 +83,23 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in unique)
 
 
+def _capitalised(names: Iterable[str]) -> str:
+    return "(?:" + "|".join(name.capitalize() for name in names) + ")"
+
+
 def _english_months() -> str:
     entries = calendar()["months"]["en"]
-    full = "|".join(forms[0].capitalize() for forms in entries)
     short = alternation(form.capitalize() for forms in entries for form in forms[1:])
-    return rf"(?:{full}|(?:{short})\.?)"
+    return rf"(?:{_capitalised(MONTH_NAMES)}|(?:{short})\.?)"
 
 
 # Capitalised only: "may" and "march" in lower case are verbs far more often than months.
+#: A month's full name ("January").
+FULL_MONTH_RE = _capitalised(MONTH_NAMES)
+#: A month's full name or abbreviation ("January", "Jan.", "Sept").
 MONTH_RE = _english_months()
+#: A weekday's full name ("Monday").
+FULL_WEEKDAY_RE = _capitalised(WEEKDAY_NAMES)
 DAY_RE = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
 YEAR_RE = r"(?:1[6-9]\d\d|20\d\d)"
 _UNITS_WORDS = (

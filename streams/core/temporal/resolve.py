@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 import ahocorasick_rs
@@ -12,7 +12,6 @@ __all__ = [
     "Anchor",
     "UNIT_CODES",
     "tense",
-    "day_value",
     "shift_days",
     "shift_months",
     "week_value",
@@ -121,11 +120,6 @@ def _found(
     if not _hints(hints).find_matches_as_indexes(window):
         return False
     return pattern.search(text, lo, hi) is not None
-
-
-def day_value(d: date) -> str:
-    """TIMEX3 day value."""
-    return d.isoformat()
 
 
 def shift_days(anchor: Anchor, days: int) -> str:

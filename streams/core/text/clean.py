@@ -145,8 +145,43 @@ def _find_title(lines: list[str], title: str | None) -> tuple[str | None, _Title
     return title, drop, None
 
 
-def _assemble(blocks: list[list[str]]) -> str:
-    return "\n\n".join("\n".join(b) for b in blocks if b)
+@dataclass
+class _Body:
+    """The cleaned text as it is assembled: paragraphs of kept lines, and the header."""
+
+    blocks: list[list[str]] = field(default_factory=lambda: [[]])
+    header: list[str] = field(default_factory=list)
+    seen: int = 0  # non-empty lines met so far under the headline
+    in_top: bool = True  # still in the metadata region under the headline
+
+    def paragraph(self, *lines: str) -> None:
+        """Start a new paragraph (with the given lines, if any)."""
+        self.blocks.extend([list(lines), []] if lines else [[]])
+
+    def top_line(self, line: str) -> bool:
+        """Take a line of the metadata region apart; True when it was metadata."""
+        self.seen += 1
+        if self.seen > MAX_TOP_LINES or len(line) > BODY_LINE_MIN_CHARS:
+            self.in_top = False
+            return False
+        meta = split_meta_line(line)
+        if meta is None:
+            return False
+        self.header.extend(meta.header)
+        if meta.keep:
+            self.blocks.extend([[meta.keep[0]], meta.keep[1:]])
+        return True
+
+    def body_line(self, line: str) -> None:
+        """Keep a line of text, or drop it as clutter (a credit near the top is kept aside)."""
+        kind = clutter_kind(line)
+        if kind is None:
+            self.blocks[-1].append(line)
+        elif self.in_top and kind == "credit":
+            self.header.append(line)
+
+    def text(self) -> str:
+        return "\n\n".join("\n".join(b) for b in self.blocks if b)
 
 
 def clean_text(text: str, title: str | None = None) -> Cleaned:
@@ -157,35 +192,14 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
         return Cleaned(title=title, text="", header=[])
     lines = [_strip_line(ln) for ln in normalize_text(text).split("\n")]
     title, drop, kept_headline = _find_title(lines, title)
-
-    header: list[str] = []
-    blocks: list[list[str]] = [[]]
-    seen = 0  # non-empty lines met so far under the headline
-    in_top = True
+    body = _Body()
     for i, line in enumerate(lines):
         if not line:
-            blocks.append([])
+            body.paragraph()
+        elif line in drop:
             continue
-        if line in drop:
-            continue
-        if i == kept_headline:
-            blocks.extend([[line], []])
-            continue
-        if in_top:
-            seen += 1
-            if seen > MAX_TOP_LINES or len(line) > BODY_LINE_MIN_CHARS:
-                in_top = False
-            else:
-                meta = split_meta_line(line)
-                if meta is not None:
-                    header.extend(meta.header)
-                    if meta.keep:
-                        blocks.extend([[meta.keep[0]], meta.keep[1:]])
-                    continue
-        kind = clutter_kind(line)
-        if kind is not None:
-            if in_top and kind == "credit":
-                header.append(line)
-            continue
-        blocks[-1].append(line)
-    return Cleaned(title=title, text=_assemble(blocks), header=header)
+        elif i == kept_headline:
+            body.paragraph(line)
+        elif not (body.in_top and body.top_line(line)):
+            body.body_line(line)
+    return Cleaned(title=title, text=body.text(), header=body.header)

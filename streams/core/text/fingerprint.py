@@ -14,7 +14,7 @@ import re
 import unicodedata
 from hashlib import blake2b
 
-__all__ = ["DUPLICATE_MAX_DISTANCE", "SHINGLE_SIZE", "hamming", "is_near_duplicate", "simhash"]
+__all__ = ["DUPLICATE_MAX_DISTANCE", "SHINGLE_SIZE", "hamming", "simhash"]
 
 # 3-word shingles: on the rewrites of tests/core/text/test_fingerprint.py (1.5-2 KB stories) they
 # gave the smallest rewrite distances (2-10 bits) of shingle sizes 2-5, with unrelated
@@ -72,13 +72,3 @@ def simhash(text: str) -> str:
 def hamming(a: str, b: str) -> int:
     """Number of differing bits between two hex fingerprints."""
     return (int(a, 16) ^ int(b, 16)).bit_count()
-
-
-def is_near_duplicate(a: str, b: str, max_distance: int = DUPLICATE_MAX_DISTANCE) -> bool:
-    """True when two hex fingerprints are within max_distance bits, for one pair at a time.
-
-    The alert stage does not call this: dedup.FingerprintIndex applies the same distance
-    rule (``<= DedupParams.max_distance``, DUPLICATE_MAX_DISTANCE by default) to every
-    stored fingerprint at once, with numpy.
-    """
-    return hamming(a, b) <= max_distance

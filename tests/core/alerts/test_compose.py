@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
 
-from streams.core.alerts.compose import alert_for, alert_id_of, spike_alert, summarize
-from streams.core.alerts.rules import default_rules
+from streams.core.alerts.compose import alert_id_of, escalation_alert, spike_alert, summarize
+from streams.core.alerts.rules import Rule, default_rules, matching_rules
 from streams.core.alerts.spikes import SpikeParams, SpikeState
-from streams.models import EnrichedArticle, Entity, Escalation, EscalationMatch, Level
+from streams.models import Alert, EnrichedArticle, Entity, Escalation, EscalationMatch, Level
 
 NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
 TEXT = (
     "Talks were held in Geneva. The army deployed troops to the border on Monday. "
     "Officials denied that missiles were moved. A general mobilisation was ordered at night."
 )
+
+
+def alert_for(
+    article: EnrichedArticle, rules: list[Rule], now: datetime
+) -> tuple[Alert, list[Rule]] | None:
+    """What the alert stage does with an article: the rules it matches, and their alert."""
+    matched = matching_rules(article, rules)
+    return (escalation_alert(article, matched, now), matched) if matched else None
 
 
 def _article(level: Level, flag: bool = True) -> EnrichedArticle:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from streams.core.alerts.dedup import DedupParams, Seen, decide, expired
+from streams.core.alerts.stored import from_plain, to_plain
 
 PARAMS = DedupParams(window_s=3600.0, max_distance=3)
 BASE = 0b1011_0000_1111_0000
@@ -60,4 +63,14 @@ def test_dedup_article_no_rule_wants_never_alerts() -> None:
 
 def test_dedup_seen_round_trips_through_plain_data() -> None:
     item = Seen(BASE, NOW, "root-1", alerted=3)
-    assert Seen.from_dict(item.to_dict()) == item
+    assert from_plain(Seen, to_plain(item)) == item
+
+
+def test_dedup_stored_record_from_an_older_version_takes_defaults_and_ignores_extras() -> None:
+    old = {"fingerprint": "7", "seen_at": 5, "root": "a-1", "retired_field": True}
+    assert from_plain(Seen, old) == Seen(fingerprint=7, seen_at=5.0, root="a-1")
+
+
+def test_dedup_stored_record_without_a_required_field_is_refused() -> None:
+    with pytest.raises(KeyError, match="root"):
+        from_plain(Seen, {"fingerprint": 7, "seen_at": 5.0})

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from streams.core.alerts.spikes import SpikeParams, SpikeState, observe, spike_level, stale
+from streams.core.alerts.stored import from_plain, to_plain
 
 PARAMS = SpikeParams(window_s=600.0, alpha=0.5, factor=3.0, min_count=3, floor=1.0)
 T0 = 1_700_000_400.0  # the start of a window (a multiple of 600)
@@ -61,8 +62,8 @@ def test_spikes_a_replayed_article_is_not_counted_twice_and_fires_again() -> Non
 def test_spikes_state_stays_small_however_hot_the_key() -> None:
     state, _ = _feed([T0 + i * 0.01 for i in range(5000)])
     assert state.count == 5000
-    assert len(str(state.to_dict())) < 300
-    assert SpikeState.from_dict(state.to_dict()) == state
+    assert len(str(to_plain(state))) < 300
+    assert from_plain(SpikeState, to_plain(state)) == state
 
 
 def test_spikes_level_is_high_at_twice_the_threshold() -> None:
@@ -73,7 +74,7 @@ def test_spikes_level_is_high_at_twice_the_threshold() -> None:
 
 def test_spikes_state_round_trips_through_plain_data() -> None:
     state, _ = _feed([T0, T0 + 1])
-    assert SpikeState.from_dict(state.to_dict()) == state
+    assert from_plain(SpikeState, to_plain(state)) == state
 
 
 def test_spikes_keys_are_named_entities_and_countries() -> None:

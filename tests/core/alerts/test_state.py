@@ -54,7 +54,8 @@ def test_alert_state_records_the_last_value_of_each_changed_key() -> None:
     state.place(article, True, epoch(article.received_at))
     changes = dict(state.take_changes())
     assert list(changes) == [STORY_PREFIX + "esc-json-1"]
-    assert changes[STORY_PREFIX + "esc-json-1"]["alerted"] >= 0  # the alert is in the value
+    change = changes[STORY_PREFIX + "esc-json-1"]
+    assert change is not None and change["alerted"] >= 0  # the alert is in the value
     assert state.take_changes() == []
 
 
