@@ -18,13 +18,23 @@ __all__ = [
     "ERROR_TYPES",
 ]
 
-#: Every value a DeadLetter's ``error.type`` can take, with what it means.
+#: Every value a DeadLetter's ``error.type`` can take, with exactly when it is given (the
+#: README's dead-letter table is generated from this: ``python -m streams.settings --readme``).
 ERROR_TYPES: dict[ErrorType, str] = {
-    "decode_error": "the bytes are not UTF-8 text, or a JSON value that cannot be read",
-    "invalid_schema": "valid JSON of the wrong shape: not an object or string, wrong field types",
-    "empty_article": "no body or html, or nothing left once the text was cleaned",
-    "too_large": "the payload exceeds NEWSSTREAM_MAX_MESSAGE_BYTES",
-    "internal_error": "an unexpected exception in the enrichment core (a bug: please report)",
+    "decode_error": "the bytes are not valid UTF-8, or the text starts as a JSON object or "
+    'string (`{` or `"`) but does not parse as JSON',
+    "invalid_schema": "valid JSON that is no article: an array, a number, `true`, `false` or "
+    "`null`; an object with a field of the wrong JSON type (an integer `id` is accepted) or "
+    "an `id` over 512 characters; an object with neither `body` nor `html`; an unknown IANA "
+    "`tz`; a `received_at` that is not ISO 8601; on the internal stories topic, a record that "
+    "is not an enriched article",
+    "empty_article": "nothing to read: an empty or blank payload or JSON string, an object "
+    "whose `body` and `html` are both blank, no text left once markup and clutter are "
+    "removed, or a text without letters (only digits, symbols or punctuation)",
+    "too_large": "the payload is longer than `NEWSSTREAM_MAX_MESSAGE_BYTES` bytes (checked "
+    "first, before decoding)",
+    "internal_error": "an unexpected exception in the enrichment core, named in the message "
+    "(a bug: please report it with the payload)",
 }
 
 
@@ -33,24 +43,36 @@ class NewsstreamError(Exception):
 
 
 class BadMessageError(NewsstreamError):
-    """A raw message that cannot become an article; `error_type` names the dead-letter type."""
+    """A raw message that cannot become an article; `error_type` names the dead-letter type.
+
+    Raised as it is (not through a subclass), it stands for internal_error: the core wraps an
+    unexpected exception in it.
+    """
 
     error_type: ClassVar[ErrorType] = "internal_error"
 
 
 class DecodeError(BadMessageError):
+    """Dead-lettered as decode_error (see ERROR_TYPES)."""
+
     error_type: ClassVar[ErrorType] = "decode_error"
 
 
 class InvalidSchemaError(BadMessageError):
+    """Dead-lettered as invalid_schema (see ERROR_TYPES)."""
+
     error_type: ClassVar[ErrorType] = "invalid_schema"
 
 
 class EmptyArticleError(BadMessageError):
+    """Dead-lettered as empty_article (see ERROR_TYPES)."""
+
     error_type: ClassVar[ErrorType] = "empty_article"
 
 
 class TooLargeError(BadMessageError):
+    """Dead-lettered as too_large (see ERROR_TYPES)."""
+
     error_type: ClassVar[ErrorType] = "too_large"
 
 

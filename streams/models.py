@@ -1,21 +1,25 @@
-"""Pydantic v2 models of every message on the wire (DESIGN §3); JSON Schemas come from them."""
+"""Pydantic v2 models of every message on the wire; the JSON Schemas in streams/schemas/ come
+from them (``python -m streams.commands.schema_export``), descriptions included.
+
+Character offsets (``start``, ``end``) everywhere index the enriched article's ``text`` in
+Unicode code points (Python string indices, not bytes or UTF-16 units), ``end`` exclusive.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "ENRICHED_SCHEMA",
-    "ALERT_SCHEMA",
-    "DEADLETTER_SCHEMA",
     "EntityType",
     "TimexType",
     "Level",
     "LEVELS",
     "Category",
+    "CATEGORIES",
     "Action",
+    "ACTIONS",
     "Modality",
     "ErrorType",
     "PublishedSource",
@@ -32,14 +36,9 @@ __all__ = [
     "DeadLetter",
 ]
 
-ENRICHED_SCHEMA = "newsstream.enriched/1"
-ALERT_SCHEMA = "newsstream.alert/1"
-DEADLETTER_SCHEMA = "newsstream.deadletter/1"
-
 EntityType = Literal["PERSON", "ORG", "LOC", "MISC"]
 TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
 Level = Literal["none", "low", "medium", "high", "critical"]
-LEVELS: tuple[Level, ...] = ("none", "low", "medium", "high", "critical")
 Category = Literal[
     "military",
     "diplomatic",
@@ -67,137 +66,422 @@ ErrorType = Literal[
 ]
 PublishedSource = Literal["field", "html", "dateline", "message_timestamp"]
 
+#: The escalation levels, lowest first: compare levels by their index here.
+LEVELS: tuple[Level, ...] = get_args(Level)
+#: The escalation categories, in the order an Escalation lists them.
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+#: The PLOVER-style actions, in the order an Escalation lists them.
+ACTIONS: tuple[Action, ...] = get_args(Action)
+
+_UTC_STAMP = "ISO 8601 in UTC to the millisecond with a Z suffix (2024-04-12T11:05:00.000Z)"
+
+
+def _unwrap_description(schema: dict[str, Any]) -> None:
+    """A docstring's paragraphs as single lines in the JSON Schema, not the source's wrapping."""
+    text = schema.get("description")
+    if isinstance(text, str):
+        schema["description"] = "\n\n".join(" ".join(p.split()) for p in text.split("\n\n"))
+
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_unwrap_description)
 
 
 class RawArticle(BaseModel):
-    """A producer's article on news.raw; unknown fields are ignored, known ones are typed."""
+    """A producer's article on news.raw, as a JSON object.
 
-    model_config = ConfigDict(extra="ignore", strict=True)
+    A message may also be a JSON string or plain UTF-8 text / HTML, read as `body`. Unknown
+    fields are ignored; known ones must have their JSON type (strict: no number for a
+    string), except `id`, where an integer is taken as its decimal text. At least one of
+    `body` and `html` must be given and not blank.
+    """
 
-    id: str | None = Field(default=None, max_length=512)
-    source: str | None = None
-    url: str | None = None
-    title: str | None = None
-    body: str | None = None
-    html: str | None = None
-    published_at: str | None = Field(default=None, description="ISO 8601; naive = source zone")
-    lang: str | None = None
-    tz: str | None = Field(default=None, description="IANA zone of the source")
-    received_at: str | None = Field(default=None, description="when the producer fetched it")
+    model_config = ConfigDict(extra="ignore", strict=True, json_schema_extra=_unwrap_description)
+
+    id: str | None = Field(
+        default=None,
+        max_length=512,
+        description="The producer's id of the article, at most 512 characters; it becomes "
+        "`article_id` (trimmed). When absent or blank, `article_id` is derived from `url`, "
+        "else from the cleaned text.",
+    )
+    source: str | None = Field(
+        default=None,
+        description="Name of the outlet or feed, free text; passed through to the enriched "
+        "article.",
+    )
+    url: str | None = Field(
+        default=None,
+        description="Address of the article; passed through, and the basis of `article_id` "
+        "when `id` is absent.",
+    )
+    title: str | None = Field(
+        default=None,
+        description="Headline. When absent, the page's title (HTML) or a headline recovered "
+        "from the first line of the text is used.",
+    )
+    body: str | None = Field(
+        default=None,
+        description="Article text: plain text, or HTML (parsed as a page when it looks like "
+        "HTML). Used when `html` is absent or blank.",
+    )
+    html: str | None = Field(
+        default=None,
+        description="The article's full HTML page; its main text is extracted, and its title, "
+        "language and publication time are read from the markup. Takes precedence over "
+        "`body` when not blank.",
+    )
+    published_at: str | None = Field(
+        default=None,
+        description="Publication time, ISO 8601 (date only allowed). A value without offset "
+        "is in `tz`, else NEWSSTREAM_SOURCE_TZ, else UTC. An unreadable value is ignored and "
+        "the time is looked for in the HTML, then a dateline, then the Kafka timestamp.",
+    )
+    lang: str | None = Field(
+        default=None,
+        description="Language code of the text (ISO 639-1 expected, not checked); taken as "
+        "given instead of detecting the language.",
+    )
+    tz: str | None = Field(
+        default=None,
+        description="IANA time zone of the source (e.g. Europe/Tallinn), for times without "
+        "offset; overrides NEWSSTREAM_SOURCE_TZ. An unknown zone dead-letters the message "
+        "as invalid_schema.",
+    )
+    received_at: str | None = Field(
+        default=None,
+        description="When the producer fetched the article, ISO 8601 (without offset: in "
+        "`tz`, else NEWSSTREAM_SOURCE_TZ, else UTC). The reference time that completes "
+        "datelines without a year; an unreadable value dead-letters the message as "
+        "invalid_schema.",
+    )
 
 
 class Geo(_Model):
-    lat: float
-    lon: float
-    country: str | None = None
+    """Where a place is: WGS 84 coordinates and its country."""
+
+    lat: float = Field(
+        description="Latitude in decimal degrees (WGS 84), north positive. A country is "
+        "placed at its capital, a city at the most populous city of that name."
+    )
+    lon: float = Field(description="Longitude in decimal degrees (WGS 84), east positive.")
+    country: str | None = Field(
+        default=None,
+        description="ISO 3166-1 alpha-2 code of the country the place is in (or is); null "
+        "for a place in no single country, such as a continent.",
+    )
 
 
 class Entity(_Model):
-    text: str
-    type: EntityType
-    canonical: str
-    aliases: list[str] = Field(default_factory=list)
-    start: int
-    end: int
-    count: int = 1
-    geo: Geo | None = None
+    """One distinct named entity of the article, with all its mentions counted together."""
+
+    text: str = Field(description="The first mention as written in `text`.")
+    type: EntityType = Field(
+        description="PERSON, ORG (organisation), LOC (place; a nationality word counts as "
+        "its country) or MISC (a name no rule could type)."
+    )
+    canonical: str = Field(
+        description="Normalised full name the mentions resolve to: the gazetteer name of a "
+        "known entity (Russian -> Russia), the full name of a person mentioned later by "
+        "surname, else the first mention."
+    )
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="The other surface forms of the entity in `text`, in order of first "
+        "appearance, without the first mention's form; empty when there are none.",
+    )
+    start: int = Field(description="Offset of the first mention in `text` (code points).")
+    end: int = Field(description="Offset just after the first mention in `text` (exclusive).")
+    count: int = Field(default=1, description="Number of mentions in `text`, the first included.")
+    geo: Geo | None = Field(
+        default=None,
+        description="Coordinates and country of a LOC entity found in the gazetteers; null "
+        "for other types and for unknown places.",
+    )
 
 
 class Timex(_Model):
-    text: str
-    type: TimexType
-    value: str
-    start: int
-    end: int
+    """A time expression in the text, normalised to a TIMEX3 value."""
+
+    text: str = Field(description="The expression as written in `text`.")
+    type: TimexType = Field(
+        description="TIMEX3 type: DATE (a day, week, month, quarter, year or vague "
+        "reference), TIME (a clock time or part of a day), DURATION (a length of time) or "
+        "SET (a recurrence)."
+    )
+    value: str = Field(
+        description="TIMEX3 value, resolved against the publication time (else the reference "
+        "time): 2022-01-27, 2022-W03, 2022-Q2, 2021, 2022-01-26T16:40-05:00, 2022-01-25TMO, "
+        "P3D, PT48H, PAST_REF / PRESENT_REF / FUTURE_REF; a SET's period or pattern: P1W, "
+        "XXXX-WXX-1."
+    )
+    start: int = Field(description="Offset of the expression in `text` (code points).")
+    end: int = Field(description="Offset just after the expression in `text` (exclusive).")
 
 
 class Quote(_Model):
-    text: str
-    speaker: str | None = None
-    start: int
-    end: int
+    """A direct quotation of at least four words, and who said it."""
+
+    text: str = Field(description="The quoted words, without the quotation marks.")
+    speaker: str | None = Field(
+        default=None,
+        description="Canonical name of the person the quotation is attributed to; null when "
+        "no speaker was found.",
+    )
+    start: int = Field(description="Offset of the quoted words in `text` (after the mark).")
+    end: int = Field(description="Offset just after the quoted words in `text` (exclusive).")
 
 
 class EscalationMatch(_Model):
-    term: str
-    action: Action
-    category: Category
-    weight: float
-    start: int
-    end: int
-    modality: Modality = "asserted"
+    """One match of the escalation lexicon in the text."""
+
+    term: str = Field(description="The matched words as written in `text`.")
+    action: Action = Field(description="PLOVER-style action the matched lexicon entry names.")
+    category: Category = Field(
+        description="Category the match counts under (a generic term such as 'bombing' "
+        "moves to the story's terrorism or nuclear category when it has one)."
+    )
+    weight: float = Field(
+        description="Strength of the lexicon entry on the 0-1 level scale (low from 0.15, "
+        "medium from 0.40, high from 0.65, critical from 0.90), before the modality factor; "
+        "3 decimals."
+    )
+    start: int = Field(description="Offset of the match in `text` (code points).")
+    end: int = Field(description="Offset just after the match in `text` (exclusive).")
+    modality: Modality = Field(
+        default="asserted",
+        description="How the text presents it: asserted (as fact), negated (denied or ruled "
+        "out; never counts), hypothetical (could, might, if; counts one level lower), future "
+        "(will, plans to; one level lower) or reported (said, according to, quoted).",
+    )
 
 
 class Escalation(_Model):
-    flag: bool = False
-    level: Level = "none"
-    score: float = Field(default=0.0, ge=0.0, le=1.0)
-    categories: list[Category] = Field(default_factory=list)
-    actions: list[Action] = Field(default_factory=list)
-    matches: list[EscalationMatch] = Field(default_factory=list)
+    """How far the story escalates, from the matches of the escalation lexicon."""
+
+    flag: bool = Field(
+        default=False, description="True when `level` is above none (some match counts)."
+    )
+    level: Level = Field(
+        default="none",
+        description="Set by the strongest counting match (title included): low = rhetoric, "
+        "protests; medium = expulsions, sanctions, deployments; high = lethal strikes, "
+        "mobilisation, ultimatums; critical = nuclear threats, declared war.",
+    )
+    score: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="Strength from 0 to 1: a damped noisy-OR over the distinct counting "
+        "entries (title included), 4 decimals; 0 when nothing counts.",
+    )
+    categories: list[Category] = Field(
+        default_factory=list,
+        description="Categories of the counting matches (those of hedged ones only when no "
+        "match is asserted or reported), each once, in the order of the Category enum.",
+    )
+    actions: list[Action] = Field(
+        default_factory=list,
+        description="Actions of the counting matches, each once, in the order of the Action enum.",
+    )
+    matches: list[EscalationMatch] = Field(
+        default_factory=list,
+        description="Every lexicon match in `text`, negated ones included, in text order; "
+        "matches in the title count towards level and score but are not listed.",
+    )
 
 
 class EnrichedArticle(_Model):
+    """An article after enrichment, on news.enriched (schema newsstream.enriched/1).
+
+    `text` is the cleaned article text; every offset in `entities`, `timexes`, `quotes` and
+    `escalation.matches` indexes it.
+    """
+
     schema_: Literal["newsstream.enriched/1"] = Field(
-        default="newsstream.enriched/1", alias="schema"
+        default="newsstream.enriched/1",
+        alias="schema",
+        description="Message type and version of this schema.",
     )
-    article_id: str
-    source: str | None = None
-    url: str | None = None
-    lang: str | None = None
-    title: str | None = None
-    text: str
-    published_at: str | None = None
-    published_at_source: PublishedSource | None = None
-    received_at: str
-    processed_at: str
-    entities: list[Entity] = Field(default_factory=list)
-    timexes: list[Timex] = Field(default_factory=list)
-    quotes: list[Quote] = Field(default_factory=list)
-    escalation: Escalation = Field(default_factory=Escalation)
-    fingerprint: str
-    duplicate_of: str | None = None
-    pipeline_version: str
+    article_id: str = Field(
+        description="The raw message's `id` (trimmed), else 24 hex digits of a BLAKE2b hash "
+        "of its `url`, else of the cleaned text: the same input always gets the same id. "
+        "Also the Kafka key."
+    )
+    source: str | None = Field(
+        default=None, description="The raw message's `source`; null when it gave none."
+    )
+    url: str | None = Field(default=None, description="The raw message's `url`; null when absent.")
+    lang: str | None = Field(
+        default=None,
+        description="Language code: the raw message's `lang`, else the page's declared "
+        "language, else the ISO 639-1 code detected from the text; null when the text is "
+        "too short or the detection unsure.",
+    )
+    title: str | None = Field(
+        default=None,
+        description="Headline: the raw message's `title`, else the page's title, else one "
+        "recovered from the first line of the text; null when there is none.",
+    )
+    text: str = Field(
+        description="The cleaned article text: an HTML page's main text, or the given text "
+        "without its clutter (repeated headline, section labels, photo credits, share and "
+        "subscribe lines, trailers); never empty."
+    )
+    published_at: str | None = Field(
+        default=None,
+        description="Publication time, ISO 8601: with its UTC offset when the zone is known, "
+        "without one for a dateline's local wall-clock time in no known zone, YYYY-MM-DD "
+        "when only the day is known. Null when no source gave one.",
+    )
+    published_at_source: PublishedSource | None = Field(
+        default=None,
+        description="Where `published_at` came from: field (the raw message's "
+        "`published_at`), html (the page's metadata), dateline (the text), "
+        "message_timestamp (the Kafka timestamp); null when `published_at` is null.",
+    )
+    received_at: str = Field(
+        description="When the article arrived: the raw message's `received_at`, else the "
+        f"Kafka message timestamp, else the processing time; {_UTC_STAMP}."
+    )
+    processed_at: str = Field(description=f"When enrichment finished; {_UTC_STAMP}.")
+    entities: list[Entity] = Field(
+        default_factory=list,
+        description="Named entities of `text`, one per distinct entity, in order of first mention.",
+    )
+    timexes: list[Timex] = Field(
+        default_factory=list, description="Time expressions of `text`, in text order."
+    )
+    quotes: list[Quote] = Field(
+        default_factory=list, description="Direct quotations in `text`, in text order."
+    )
+    escalation: Escalation = Field(
+        default_factory=Escalation,
+        description="Escalation assessment of the title and text.",
+    )
+    fingerprint: str = Field(
+        description="64-bit SimHash of the cleaned text's word shingles as 16 lowercase hex "
+        "digits; near-duplicates differ in few bits (NEWSSTREAM_DEDUP_MAX_DISTANCE)."
+    )
+    duplicate_of: str | None = Field(
+        default=None,
+        description="`article_id` of the first article of the story when this one is its "
+        "near-duplicate (within NEWSSTREAM_DEDUP_WINDOW_S); null for a new story. Set by the "
+        "alert stage, so always null on the internal stories topic.",
+    )
+    pipeline_version: str = Field(description="Version of newsstream that enriched the article.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class Alert(_Model):
-    schema_: Literal["newsstream.alert/1"] = Field(default="newsstream.alert/1", alias="schema")
-    alert_id: str
-    kind: Literal["escalation", "spike"]
-    level: Level
-    title: str | None
-    summary: str
-    article_id: str | None
-    entities: list[str] = Field(default_factory=list)
-    categories: list[Category] = Field(default_factory=list)
-    actions: list[Action] = Field(default_factory=list)
-    published_at: str | None = None
-    created_at: str
-    reason: str
+    """An alert on news.alerts (schema newsstream.alert/1), also routed to the `topic` of
+    every matching subscriber rule that names one.
+
+    kind `escalation`: an article matched a subscriber rule (once per story and level);
+    kind `spike`: escalation-flagged stories about one entity or country outnumbered their
+    baseline in a tumbling window.
+    """
+
+    schema_: Literal["newsstream.alert/1"] = Field(
+        default="newsstream.alert/1",
+        alias="schema",
+        description="Message type and version of this schema.",
+    )
+    alert_id: str = Field(
+        description="24 hex digits of a BLAKE2b hash of what the alert is about (article and "
+        "level; spike key and window start), so a replay gives the same id. Also the Kafka "
+        "key."
+    )
+    kind: Literal["escalation", "spike"] = Field(
+        description="escalation: one article matched a subscriber rule; spike: an entity or "
+        "country is named by unusually many escalating stories."
+    )
+    level: Level = Field(
+        description="escalation: the article's escalation level; spike: medium at the "
+        "threshold, high at twice it."
+    )
+    title: str | None = Field(
+        description="escalation: the article's title (null when it has none); spike: a "
+        "generated line such as 'Spike: 7 escalating articles on NATO within 10 min'."
+    )
+    summary: str = Field(
+        description="escalation: the one or two sentences holding the strongest "
+        "non-negated matches, in article order (else the title or the text's start); "
+        "cut at 400 characters; spike: the count and the baseline in words."
+    )
+    article_id: str | None = Field(
+        description="escalation: the article's `article_id`; spike: null."
+    )
+    entities: list[str] = Field(
+        default_factory=list,
+        description="escalation: canonical names of up to 8 PERSON, ORG and LOC entities, "
+        "most mentioned first; spike: the one entity or country name that spiked.",
+    )
+    categories: list[Category] = Field(
+        default_factory=list,
+        description="escalation: the article's escalation categories; spike: those of the "
+        "article that crossed the threshold, alphabetical.",
+    )
+    actions: list[Action] = Field(
+        default_factory=list,
+        description="escalation: the article's escalation actions; spike: empty.",
+    )
+    published_at: str | None = Field(
+        default=None,
+        description="escalation: the article's `published_at` (same format, may be null); "
+        "spike: null.",
+    )
+    created_at: str = Field(description=f"When the alert was made; {_UTC_STAMP}.")
+    reason: str = Field(
+        description="Why it fired, for people: the matching rules, level, score and strongest "
+        "term (and the story it repeats, for a near-duplicate that escalated), or the spike's "
+        "count against its threshold and baseline."
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class ErrorInfo(_Model):
-    type: ErrorType
-    message: str
+    """Why a message was dead-lettered."""
+
+    type: ErrorType = Field(
+        description="Kind of error; streams.errors.ERROR_TYPES and the README say what each means."
+    )
+    message: str = Field(
+        description="What exactly was wrong, for people (may quote part of the input); at "
+        "most 500 characters."
+    )
 
 
 class DeadLetter(_Model):
+    """A message that could not be processed, on news.deadletter (schema
+    newsstream.deadletter/1), with its exact original bytes and where it was read."""
+
     schema_: Literal["newsstream.deadletter/1"] = Field(
-        default="newsstream.deadletter/1", alias="schema"
+        default="newsstream.deadletter/1",
+        alias="schema",
+        description="Message type and version of this schema.",
     )
-    error: ErrorInfo
-    payload_b64: str
-    key_b64: str | None = None
-    topic: str | None = None
-    partition: int | None = None
-    offset: int | None = None
-    received_at: str
+    error: ErrorInfo = Field(description="What was wrong with the message.")
+    payload_b64: str = Field(
+        description="The message's exact original value, standard base64 (RFC 4648, padded)."
+    )
+    key_b64: str | None = Field(
+        default=None,
+        description="The message's original Kafka key, standard base64; null when it had no key.",
+    )
+    topic: str | None = Field(
+        default=None,
+        description="Topic the message was read from (news.raw, or the internal stories "
+        "topic); null outside Kafka (the enrich command).",
+    )
+    partition: int | None = Field(
+        default=None, description="Partition it was read from; null outside Kafka."
+    )
+    offset: int | None = Field(
+        default=None, description="Offset in that partition; null outside Kafka."
+    )
+    received_at: str = Field(description=f"When the message was dead-lettered; {_UTC_STAMP}.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

@@ -1,20 +1,48 @@
-"""Configuration: one frozen pydantic-settings object read from NEWSSTREAM_* variables and .env."""
+"""Configuration: one frozen pydantic-settings object read from NEWSSTREAM_* variables and .env.
+
+The README's configuration table (and its dead-letter table, from streams.errors.ERROR_TYPES)
+is generated from here: ``python -m streams.settings --readme`` rewrites the blocks between
+their marker comments, ``--check`` exits 1 when they are stale, and ``--markdown`` prints the
+configuration table.
+"""
 
 from __future__ import annotations
 
+import argparse
+import re
+import sys
+from collections.abc import Sequence
 from functools import cache
-from typing import Literal
+from pathlib import Path
+from types import NoneType, UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import Field, SecretStr, ValidationError
+from annotated_types import Ge, Gt, Le, Lt
+from pydantic import Field, SecretBytes, SecretStr, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from streams.core.alerts.rules import Rule, default_rules, load_rules
 from streams.core.pipeline import CoreOptions
 from streams.core.text.fingerprint import DUPLICATE_MAX_DISTANCE
-from streams.errors import ConfigError
+from streams.errors import ERROR_TYPES, ConfigError
 from streams.models import Level
 
-__all__ = ["Settings", "load_settings", "configured_rules"]
+__all__ = [
+    "BrokerKind",
+    "Settings",
+    "load_settings",
+    "configured_rules",
+    "README_PATH",
+    "settings_table",
+    "error_types_table",
+    "render_readme",
+    "update_readme",
+]
+
+
+#: Which broker newsstream talks to: Apache Kafka (or compatible), or the embedded one.
+BrokerKind = Literal["kafka", "embedded"]
 
 
 class Settings(BaseSettings):
@@ -30,61 +58,140 @@ class Settings(BaseSettings):
 
     broker: str = Field(
         default="localhost:9092",
-        description="Kafka bootstrap servers, comma-separated host:port (kafka:// prefix allowed)",
+        description="Kafka bootstrap servers, comma-separated `host:port` (a `kafka://` prefix "
+        "is allowed)",
     )
-    broker_kind: Literal["kafka", "embedded"] = Field(
+    broker_kind: BrokerKind = Field(
         default="kafka",
-        description="'embedded' turns off what the embedded broker lacks (idempotent producer)",
+        description="`embedded` turns off what the embedded broker lacks (the idempotent "
+        "producer); `kafka` for Apache Kafka and compatible brokers",
     )
-    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
-    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
-    sasl_username: str | None = None
-    sasl_password: SecretStr | None = None
-    ssl_cafile: str | None = None
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT",
+        description="How clients connect to the broker: TLS or not, SASL authentication or not",
+    )
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
+        default=None,
+        description="SASL mechanism with a `SASL_*` security protocol (`PLAIN` when unset)",
+    )
+    sasl_username: str | None = Field(default=None, description="SASL user name")
+    sasl_password: SecretStr | None = Field(
+        default=None, description="SASL password; held as a secret, never logged or shown"
+    )
+    ssl_cafile: str | None = Field(
+        default=None,
+        description="CA bundle (PEM) that vouches for the broker's certificate with `SSL` or "
+        "`SASL_SSL` (the system CAs when unset)",
+    )
 
-    app_id: str = Field(default="newsstream", description="Faust app id = consumer group")
-    topic_raw: str = "news.raw"
-    topic_enriched: str = "news.enriched"
-    topic_alerts: str = "news.alerts"
-    topic_deadletter: str = "news.deadletter"
-    partitions: int = Field(default=4, ge=1, le=1024)
-    replication: int = Field(default=1, ge=1, le=16)
+    app_id: str = Field(
+        default="newsstream",
+        description="Faust app id, which is the consumer group; it also names the internal "
+        "topics `<app_id>-stories` and `<app_id>-alert-state`",
+    )
+    topic_raw: str = Field(default="news.raw", description="Input topic of raw articles")
+    topic_enriched: str = Field(
+        default="news.enriched", description="Output topic of enriched articles"
+    )
+    topic_alerts: str = Field(default="news.alerts", description="Output topic of alerts")
+    topic_deadletter: str = Field(
+        default="news.deadletter", description="Output topic of dead letters"
+    )
+    partitions: int = Field(
+        default=4,
+        ge=1,
+        le=1024,
+        description="Partitions of the topics that `newsstream topics --create` and the worker "
+        "create (the two internal topics get one)",
+    )
+    replication: int = Field(
+        default=1, ge=1, le=16, description="Replication factor of every topic they create"
+    )
 
     max_message_bytes: int = Field(
-        default=1_000_000, ge=1024, description="raw payloads above this are dead-lettered"
+        default=1_000_000,
+        ge=1024,
+        description="Largest raw payload in bytes; a larger one is dead-lettered as `too_large`",
     )
     source_tz: str | None = Field(
-        default=None, description="IANA zone for naive times when the message gives none"
+        default=None,
+        description="IANA zone for times without offset when the message gives no `tz` (unset: "
+        "such times in fields are UTC, and datelines stay local wall-clock time)",
     )
     ner_model: str | None = Field(
         default=None,
-        description="spaCy model name or path for the optional NER layer (pip extra 'spacy')",
+        description="spaCy model name or path: turns on the optional statistical NER layer "
+        "(pip extra `spacy`)",
     )
     alert_min_level: Level = Field(
-        default="medium", description="lowest level that alerts when no rules file is given"
+        default="medium",
+        description="Lowest escalation level that raises an alert when no rules file is given",
     )
-    rules_file: str | None = Field(default=None, description="YAML file of subscriber rules")
-    dedup_window_s: float = Field(default=48 * 3600.0, gt=0, description="near-duplicate window")
+    rules_file: str | None = Field(
+        default=None,
+        description="YAML file of subscriber rules; when set, it replaces "
+        "`NEWSSTREAM_ALERT_MIN_LEVEL`",
+    )
+    dedup_window_s: float = Field(
+        default=48 * 3600.0,
+        gt=0,
+        description="Near-duplicate window in seconds of event time (`received_at`): an "
+        "article repeats a story seen at most this long before",
+    )
     dedup_max_distance: int = Field(
-        default=DUPLICATE_MAX_DISTANCE, ge=0, le=32, description="SimHash bits apart"
+        default=DUPLICATE_MAX_DISTANCE,
+        ge=0,
+        le=32,
+        description="Most SimHash bits apart at which two articles are still the same story",
     )
-    spike_window_s: float = Field(default=600.0, gt=0, description="tumbling window length")
-    spike_factor: float = Field(default=3.0, gt=1.0, description="spike = factor x baseline")
-    spike_min_count: int = Field(default=5, ge=1, description="and at least this many articles")
-    spike_alpha: float = Field(default=0.3, gt=0, le=1, description="EWMA weight of a new window")
+    spike_window_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="Length in seconds of the tumbling window in which flagged stories are "
+        "counted per entity and per country",
+    )
+    spike_factor: float = Field(
+        default=3.0,
+        gt=1.0,
+        description="A window spikes when its count reaches this many times the baseline "
+        "(taken as at least 1) and `NEWSSTREAM_SPIKE_MIN_COUNT`",
+    )
+    spike_min_count: int = Field(
+        default=5, ge=1, description="Fewest flagged stories in a window that make a spike"
+    )
+    spike_alpha: float = Field(
+        default=0.3,
+        gt=0,
+        le=1,
+        description="EWMA weight of the newest closed window in the baseline",
+    )
 
     session_timeout_s: float = Field(
         default=10.0,
         gt=0,
-        description="consumer group session timeout; a dead worker's "
-        "partitions move after this long",
+        description="Consumer-group session timeout in seconds: a dead worker's partitions "
+        "move after this long",
     )
-    heartbeat_interval_s: float = Field(default=1.0, gt=0)
+    heartbeat_interval_s: float = Field(
+        default=1.0, gt=0, description="Consumer heartbeat interval in seconds"
+    )
 
-    metrics_port: int = Field(default=9100, ge=0, le=65535, description="0 turns it off")
-    data_dir: str = Field(default=".newsstream-data", description="Faust worker state")
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    log_format: Literal["auto", "json", "text"] = "auto"
+    metrics_port: int = Field(
+        default=9100,
+        ge=0,
+        le=65535,
+        description="Port of the worker's Prometheus `/metrics`; `0` turns it off",
+    )
+    data_dir: str = Field(
+        default=".newsstream-data", description="The worker's local state directory (Faust)"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Lowest level of the log records written"
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="Log line format; `auto` is JSON when stderr is not a terminal, text on one",
+    )
 
     def isolated(self, tag: str) -> Settings:
         """A copy with a consumer group and topic names of its own (benchmarks, tests)."""
@@ -155,3 +262,144 @@ def configured_rules(settings: Settings) -> tuple[Rule, ...]:
     if settings.rules_file:
         return load_rules(settings.rules_file)
     return default_rules(settings.alert_min_level)
+
+
+# --- the README's generated tables ----------------------------------------------------------
+
+#: The README these tables are written into (the repository's, next to the package).
+README_PATH = Path(__file__).resolve().parents[1] / "README.md"
+#: Shown for a setting without a default.
+_UNSET = "–"
+_BLOCK = "<!-- begin {name}: generated by `python -m streams.settings --readme`, do not edit -->"
+_BLOCK_END = "<!-- end {name} -->"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _choices(annotation: Any) -> tuple[Any, ...]:
+    """The values a Literal (or optional Literal) annotation allows; () for other types."""
+    if get_origin(annotation) in (Union, UnionType):
+        return tuple(
+            v for arg in get_args(annotation) if arg is not NoneType for v in _choices(arg)
+        )
+    return get_args(annotation) if get_origin(annotation) is Literal else ()
+
+
+def _number(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _bounds(info: FieldInfo) -> str:
+    """The numeric limits of a field in words ("at least 1, at most 1024"); "" when none."""
+    low = high = ""
+    for item in info.metadata:
+        if isinstance(item, Ge):
+            low = f"at least {_number(item.ge)}"
+        elif isinstance(item, Gt):
+            low = f"above {_number(item.gt)}"
+        elif isinstance(item, Le):
+            high = f"at most {_number(item.le)}"
+        elif isinstance(item, Lt):
+            high = f"below {_number(item.lt)}"
+    return ", ".join(part for part in (low, high) if part)
+
+
+def _default(info: FieldInfo) -> str:
+    """The default as a table cell; a secret's value is never shown, even when it has one."""
+    value = info.get_default(call_default_factory=True)
+    if value is None:
+        return _UNSET
+    secret = (SecretStr, SecretBytes)
+    if isinstance(value, secret) or any(
+        arg in secret for arg in (info.annotation, *get_args(info.annotation))
+    ):
+        return "(secret)"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    return f"`{_number(value) if isinstance(value, float) else value}`"
+
+
+def settings_table(model: type[BaseSettings] = Settings) -> str:
+    """The configuration table: environment variable, default, meaning and allowed values.
+
+    Built from the fields' declarations only: no environment, .env file or secret is read.
+    """
+    prefix = model.model_config.get("env_prefix", "")
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, info in model.model_fields.items():
+        parts = [(info.description or "").rstrip(".")]
+        choices = _choices(info.annotation)
+        if choices:
+            parts.append("One of " + ", ".join(f"`{c}`" for c in choices))
+        bounds = _bounds(info)
+        if bounds:
+            parts.append(bounds[0].upper() + bounds[1:])
+        meaning = ". ".join(part for part in parts if part) + "."
+        variable = f"`{prefix}{name.upper()}`"
+        rows.append(f"| {variable} | {_cell(_default(info))} | {_cell(meaning)} |")
+    return "\n".join(rows)
+
+
+def error_types_table() -> str:
+    """The dead-letter table: every `error.type` and when it is given."""
+    rows = ["| `error.type` | meaning |", "|---|---|"]
+    rows += [f"| `{kind}` | {_cell(text)} |" for kind, text in ERROR_TYPES.items()]
+    return "\n".join(rows)
+
+
+def _blocks() -> dict[str, str]:
+    return {"settings-table": settings_table(), "error-types-table": error_types_table()}
+
+
+def render_readme(text: str) -> str:
+    """The README text with every generated block replaced by its current content.
+
+    ValueError when a block's markers are missing, so a lost marker is not silently skipped.
+    """
+    for name, table in _blocks().items():
+        begin, end = _BLOCK.format(name=name), _BLOCK_END.format(name=name)
+        found = re.search(re.escape(begin) + r"\n.*?" + re.escape(end), text, re.DOTALL)
+        if found is None:
+            raise ValueError(f"the README has no block {begin!r} ... {end!r}")
+        text = f"{text[: found.start()]}{begin}\n{table}\n{end}{text[found.end() :]}"
+    return text
+
+
+def update_readme(path: Path = README_PATH) -> bool:
+    """Rewrite the README's generated blocks; True when the file changed."""
+    old = path.read_text(encoding="utf-8")
+    new = render_readme(old)
+    if new != old:
+        path.write_text(new, encoding="utf-8")
+    return new != old
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m streams.settings`: print or write the README's generated tables."""
+    parser = argparse.ArgumentParser(
+        prog="python -m streams.settings",
+        description="The README's tables generated from the settings and the dead-letter types.",
+    )
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--markdown", action="store_true", help="print the configuration table")
+    action.add_argument("--readme", action="store_true", help="rewrite the README's tables")
+    action.add_argument("--check", action="store_true", help="exit 1 when they are stale")
+    parser.add_argument("--path", type=Path, default=README_PATH, help="the README to use")
+    args = parser.parse_args(argv)
+    if args.markdown:
+        print(settings_table())
+        return 0
+    if args.check:
+        current = render_readme(args.path.read_text(encoding="utf-8"))
+        if current != args.path.read_text(encoding="utf-8"):
+            print(f"{args.path}: stale; run `python -m streams.settings --readme`", file=sys.stderr)
+            return 1
+        return 0
+    print(f"{args.path}: {'updated' if update_readme(args.path) else 'already current'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -12,7 +12,6 @@ import dataclasses
 import types
 import typing
 from collections.abc import Callable, Mapping
-from functools import cache
 from typing import Any, TypeVar
 
 __all__ = ["to_plain", "from_plain"]
@@ -36,9 +35,19 @@ def from_plain(kind: type[T], data: Mapping[str, Any]) -> T:
     return kind(**values)
 
 
-@cache
-def _fields(kind: type[Any]) -> dict[str, tuple[Callable[[Any], Any], bool]]:
+_Fields = dict[str, tuple[Callable[[Any], Any], bool]]
+_FIELDS: dict[type[Any], _Fields] = {}
+
+
+def _fields(kind: type[Any]) -> _Fields:
     """Per field of `kind`: how to coerce a stored value, and whether it has no default."""
+    known = _FIELDS.get(kind)
+    if known is None:
+        known = _FIELDS[kind] = _read_fields(kind)
+    return known
+
+
+def _read_fields(kind: type[Any]) -> _Fields:
     hints = typing.get_type_hints(kind)
     return {
         field.name: (
