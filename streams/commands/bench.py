@@ -16,7 +16,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -30,7 +30,7 @@ from streams.commands.produce import (
 )
 
 if TYPE_CHECKING:
-    from streams.settings import Settings
+    from streams.settings import BrokerKind, Settings
 
 __all__ = ["bench_articles", "bench_core", "bench_stream", "format_table", "cmd_bench"]
 
@@ -226,7 +226,7 @@ def bench_stream(
 
 
 def _bench_stream(
-    broker: str, kind: Literal["kafka", "embedded"], count: int, partitions: int, size: int
+    broker: str, kind: BrokerKind, count: int, partitions: int, size: int
 ) -> dict[str, Any]:
     from streams.runtime.topics import TopicSpec, create_topics, ensure_topics
     from streams.settings import Settings

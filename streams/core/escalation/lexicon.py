@@ -11,7 +11,7 @@ from typing import Any, cast
 import yaml
 from ahocorasick_rs import AhoCorasick, MatchKind
 
-from streams.models import LEVELS, Action, Category, Modality
+from streams.models import ACTIONS, CATEGORIES, LEVELS, Action, Category, Modality
 
 __all__ = [
     "CueSet",
@@ -27,14 +27,8 @@ __all__ = [
 _BRACE_RE = re.compile(r"\{([^{}]*)\}")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’]t\b)?")
 _GAP_RE = re.compile(r"^\.\.(\d+)$")
-_CATEGORIES: frozenset[str] = frozenset(
-    ("military", "diplomatic", "economic", "cyber", "civil_unrest", "humanitarian", "nuclear",
-     "terrorism")
-)  # fmt: skip
-_ACTIONS: frozenset[str] = frozenset(
-    ("THREATEN", "MOBILIZE", "ASSAULT", "FIGHT", "SANCTION", "COERCE", "DEMAND", "REJECT",
-     "PROTEST")
-)  # fmt: skip
+_CATEGORIES: frozenset[str] = frozenset(CATEGORIES)
+_ACTIONS: frozenset[str] = frozenset(ACTIONS)
 
 
 @dataclass(frozen=True, slots=True)
