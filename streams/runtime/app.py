@@ -4,10 +4,10 @@
                  └─► news.deadletter
 
 - `enrich` (scales with the partitions of news.raw): core enrichment; bad input is dead-lettered.
-- `alert`: near-duplicate stories, `duplicate_of`, subscriber rules, and spike counts per
-  entity and country. It reads one partition, so that duplicates and mentions from any
-  source meet in one place. It publishes news.enriched. Its state (streams.core.alerts.state)
-  is stored in `<app>-alert-state` and restored from there when the partition moves
+- `alert` (streams.runtime.alert_stage): near-duplicate stories, `duplicate_of`, subscriber
+  rules, and spike counts per entity and country. It reads one partition, so that duplicates
+  and mentions from any source meet in one place, and publishes news.enriched. Its state is
+  stored in `<app>-alert-state` and restored from there when the partition moves
   (streams.runtime.state_log).
 
 Both batch their outputs (see Batch) and acknowledge their inputs once the outputs are stored;
@@ -16,43 +16,27 @@ the alert stage's state changes go out in the same batch as the outputs they pro
 
 from __future__ import annotations
 
-import logging
-import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import faust
-import orjson
-from faust.types import TP
-from pydantic import ValidationError
 
-from streams.core.alerts.compose import escalation_alert
-from streams.core.alerts.dedup import DedupParams
-from streams.core.alerts.rules import Rule, matching_rules
-from streams.core.alerts.spikes import SpikeParams
-from streams.core.alerts.state import AlertState, epoch
-from streams.core.pipeline import MessageContext, dead_letter, enrich
-from streams.errors import InvalidSchemaError
-from streams.models import Alert, DeadLetter, EnrichedArticle
+from streams.core.alerts.rules import Rule
+from streams.core.alerts.state import AlertState
+from streams.core.pipeline import MessageContext, enrich
+from streams.models import DeadLetter, EnrichedArticle
+from streams.runtime.alert_stage import AlertStage, Outcome
 from streams.runtime.batching import Batches
-from streams.runtime.metrics import DEAD_LETTERS, MESSAGES_IN
-from streams.runtime.publish import KafkaPublisher, MemoryPublisher, Publisher, Record
-from streams.runtime.state_log import KafkaStateLog, MemoryStateLog, StateLog, state_records
+from streams.runtime.kafka import credentials
+from streams.runtime.metrics import MESSAGES_IN
+from streams.runtime.publish import KafkaPublisher, MemoryPublisher, Publisher
+from streams.runtime.records import enrich_records, to_json
+from streams.runtime.state_log import KafkaStateLog, MemoryStateLog, StateLog
 from streams.settings import Settings, configured_rules
 
 __all__ = ["NewsApp", "create_app", "to_json"]
-
-log = logging.getLogger("streams.agents")
-
-#: Expired stories and quiet spike keys are swept from the state every this many articles.
-STATE_SWEEP_EVERY = 500
-
-
-def to_json(model: EnrichedArticle | DeadLetter | Alert) -> bytes:
-    """Serialise a message model as UTF-8 JSON, with its `schema` field."""
-    return orjson.dumps(model.model_dump(mode="json", by_alias=True))
 
 
 @dataclass
@@ -69,25 +53,10 @@ class NewsApp:
 
 
 def _faust_app(settings: Settings) -> faust.App:
-    credentials: faust.SASLCredentials | faust.SSLCredentials | None = None
-    if settings.security_protocol.startswith("SASL"):
-        context = (
-            ssl.create_default_context(cafile=settings.ssl_cafile)
-            if settings.security_protocol == "SASL_SSL"
-            else None
-        )
-        credentials = faust.SASLCredentials(
-            username=settings.sasl_username,
-            password=settings.sasl_password.get_secret_value() if settings.sasl_password else None,
-            mechanism=settings.sasl_mechanism or "PLAIN",
-            ssl_context=context,
-        )
-    elif settings.security_protocol == "SSL":
-        credentials = faust.SSLCredentials(ssl.create_default_context(cafile=settings.ssl_cafile))
     return faust.App(
         settings.app_id,
         broker=settings.faust_broker,
-        broker_credentials=credentials,
+        broker_credentials=credentials(settings).faust(),
         store="memory://",
         datadir=settings.data_dir,
         topic_partitions=settings.partitions,
@@ -107,20 +76,112 @@ def _faust_app(settings: Settings) -> faust.App:
     )
 
 
-def _context(event: Any) -> MessageContext:
+def _received(event: Any, agent: str) -> tuple[MessageContext, bytes]:
+    """Count an input event; where it came from, and its value as bytes."""
     message = event.message
     stamp = getattr(message, "timestamp", None)
-    return MessageContext(
+    ctx = MessageContext(
         key=message.key if isinstance(message.key, bytes | None) else None,
         topic=message.topic,
         partition=message.partition,
         offset=message.offset,
         timestamp=datetime.fromtimestamp(stamp, UTC) if stamp else None,
     )
+    MESSAGES_IN.labels(agent=agent, topic=ctx.topic).inc()
+    value = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
+    return ctx, value
 
 
-def _value(event: Any) -> bytes:
-    return event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
+def _raw_topic(app: faust.App, name: str, partitions: int | None = None) -> Any:
+    """A topic of bytes: the agents decode (or dead-letter) values themselves."""
+    return app.topic(
+        name,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=partitions,
+    )
+
+
+class _Agents:
+    """The agents' bodies and the signal handlers that settle their batches.
+
+    A plain object rather than closures in create_app: the batches, publisher and alert
+    stage the agents share are attributes here.
+    """
+
+    def __init__(
+        self,
+        app: faust.App,
+        settings: Settings,
+        publisher: Publisher,
+        stage: AlertStage,
+        owned: KafkaPublisher | None,
+    ) -> None:
+        self._app = app
+        self._settings = settings
+        self._publisher = publisher
+        self._stage = stage
+        self._owned = owned  # the producer this app started, closed at shutdown
+        self._options = settings.core_options()
+        self._batches = Batches()
+
+    async def enrich(self, stream: Any) -> AsyncIterator[EnrichedArticle | DeadLetter]:
+        """news.raw: each event enriched for the alert stage, or dead-lettered."""
+        settings = self._settings
+        batch = self._batches.open(stream, self._publisher, "enrich")
+        results: list[EnrichedArticle | DeadLetter] = []
+        async for event in batch.stream.events():
+            ctx, value = _received(event, "enrich")
+            result = enrich(value, ctx, self._options)
+            records = enrich_records(result, ctx, settings.stories_topic, settings.topic_deadletter)
+            batch.add(event, records)
+            results.append(result)
+            for done in await batch.flush_due(results):
+                yield done
+
+    async def alert(self, stream: Any) -> AsyncIterator[Outcome]:
+        """The stories topic through the alert stage; its state changes trail each batch."""
+        stage = self._stage
+        batch = self._batches.open(stream, self._publisher, "alert", trailer=stage.changes)
+        outcomes: list[Outcome] = []
+        async for event in batch.stream.events():
+            await stage.make_current(batch.flush)
+            ctx, value = _received(event, "alert")
+            records, outcome = stage.handle(value, ctx, int(event.message.offset))
+            batch.add(event, records)
+            outcomes.append(outcome)
+            for done in await batch.flush_due(outcomes):
+                yield done
+
+    async def on_assigned(self, sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        """Partitions were assigned: the alert state may have to be restored."""
+        self._stage.partitions_assigned(args[0] if args else kwargs.get("assigned", ()))
+
+    async def on_revoked(self, sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        """Partitions move: publish what is held, commit what is acknowledged."""
+        await self._batches.settle(self._app.consumer.commit)
+
+    async def on_shutdown(self, sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        """The worker stops: settle as for a rebalance, then close our producer."""
+        await self._batches.settle(self._app.consumer.commit)
+        if self._owned is not None:
+            await self._owned.stop()
+
+
+def _outputs(
+    settings: Settings, publisher: Publisher | None, state_log: StateLog | None
+) -> tuple[Publisher, KafkaPublisher | None, StateLog]:
+    """The publisher, the one this app owns (if it made it) and the state's restorer."""
+    if publisher is None:
+        owned = KafkaPublisher(settings)
+        return owned, owned, state_log or KafkaStateLog(settings, owned)
+    if state_log is None:
+        if not isinstance(publisher, MemoryPublisher):
+            raise TypeError("a publisher other than the default needs its own state_log")
+        state_log = MemoryStateLog(publisher, settings.state_topic)
+    return publisher, None, state_log
 
 
 def create_app(
@@ -132,167 +193,14 @@ def create_app(
     MemoryPublisher caught when one is passed.
     """
     app = _faust_app(settings)
-    batches = Batches()
-    owned: KafkaPublisher | None = None
-    if publisher is None:
-        owned = publisher = KafkaPublisher(settings)
-        state_log = state_log or KafkaStateLog(settings, owned)
-    elif state_log is None:
-        if not isinstance(publisher, MemoryPublisher):
-            raise TypeError("a publisher other than the default needs its own state_log")
-        state_log = MemoryStateLog(publisher, settings.state_topic)
-    restorer: StateLog = state_log
-
-    async def settle(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
-        """Partitions move: publish what is held, commit what is acknowledged."""
-        await batches.settle(app.consumer.commit)
-
-    async def shut_down(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
-        """The worker stops: settle as for a rebalance, then close our producer."""
-        await batches.settle(app.consumer.commit)
-        if owned is not None:
-            await owned.stop()
-
-    app.on_partitions_revoked.connect(settle)
-    app.on_before_shutdown.connect(shut_down)
-    out: Publisher = publisher
-    options = settings.core_options()
+    out, owned, restorer = _outputs(settings, publisher, state_log)
     rules = configured_rules(settings)
-    dedup = DedupParams(window_s=settings.dedup_window_s, max_distance=settings.dedup_max_distance)
-    spikes = SpikeParams(
-        window_s=settings.spike_window_s,
-        alpha=settings.spike_alpha,
-        factor=settings.spike_factor,
-        min_count=settings.spike_min_count,
-    )
-
-    def raw_topic(name: str, partitions: int | None = None) -> Any:
-        return app.topic(
-            name,
-            key_type=bytes,
-            value_type=bytes,
-            key_serializer="raw",
-            value_serializer="raw",
-            partitions=partitions,
-        )
-
-    state = AlertState(dedup, spikes)
-    stories_partition = TP(settings.stories_topic, 0)
-    # Whether the state in memory is current: this worker has kept the stories partition
-    # since the state was last restored.
-    state_current = False
-
-    async def on_assigned(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
-        nonlocal state_current
-        assigned = args[0] if args else kwargs.get("assigned", ())
-        if stories_partition not in assigned:
-            state_current = False  # another worker may change the state meanwhile
-
-    app.on_partitions_assigned.connect(on_assigned)
-
-    def dead_letter_record(letter: DeadLetter, key: bytes | None) -> Record:
-        DEAD_LETTERS.labels(error_type=letter.error.type).inc()
-        log.warning(
-            "dead-lettered %s: %s",
-            letter.error.type,
-            letter.error.message,
-            extra={"topic": letter.topic, "partition": letter.partition, "offset": letter.offset},
-        )
-        return (settings.topic_deadletter, key, to_json(letter))
-
-    def alert_records(alert: Alert, matched: list[Rule], article_id: str | None) -> list[Record]:
-        key = alert.alert_id.encode("utf-8")
-        payload = to_json(alert)
-        log.info(
-            "alert %s %s %s: %s",
-            alert.kind,
-            alert.level,
-            alert.alert_id,
-            alert.title,
-            extra={"alert_id": alert.alert_id, "article_id": article_id},
-        )
-        topics = [settings.topic_alerts, *dict.fromkeys(r.topic for r in matched if r.topic)]
-        return [(topic, key, payload) for topic in topics]
-
-    @app.agent(raw_topic(settings.topic_raw), name="enrich")
-    async def enrich_agent(stream: Any) -> AsyncIterator[EnrichedArticle | DeadLetter]:
-        batch = batches.open(stream, out, "enrich")
-        results: list[EnrichedArticle | DeadLetter] = []
-        async for event in batch.stream.events():
-            ctx = _context(event)
-            MESSAGES_IN.labels(agent="enrich", topic=ctx.topic).inc()
-            result = enrich(_value(event), ctx, options)
-            if isinstance(result, DeadLetter):
-                batch.add(event, [dead_letter_record(result, ctx.key)])
-            else:
-                key = result.article_id.encode("utf-8")
-                batch.add(event, [(settings.stories_topic, key, to_json(result))])
-                log.debug(
-                    "enriched %s (%s)",
-                    result.article_id,
-                    result.escalation.level,
-                    extra={
-                        "topic": ctx.topic,
-                        "partition": ctx.partition,
-                        "offset": ctx.offset,
-                        "article_id": result.article_id,
-                    },
-                )
-            results.append(result)
-            if batch.due():
-                await batch.flush()
-                for item in results:
-                    yield item
-                results.clear()
-
-    def state_trailer() -> list[Record]:
-        return state_records(settings.state_topic, state.take_changes())
-
-    @app.agent(raw_topic(settings.stories_topic, partitions=1), name="alert")
-    async def alert_agent(stream: Any) -> AsyncIterator[Alert | DeadLetter | None]:
-        nonlocal state_current
-        batch = batches.open(stream, out, "alert", trailer=state_trailer)
-        outcomes: list[Alert | DeadLetter | None] = []
-        processed = 0
-        latest = 0.0  # the newest event time seen: the window ends there
-        async for event in batch.stream.events():
-            if not state_current:
-                await batch.flush()
-                await restorer.restore(state)
-                state_current = True
-            ctx = _context(event)
-            MESSAGES_IN.labels(agent="alert", topic=ctx.topic).inc()
-            value = _value(event)
-            try:
-                article = EnrichedArticle.model_validate_json(value)
-            except ValidationError as exc:
-                error = InvalidSchemaError(f"not an EnrichedArticle: {exc.error_count()} errors")
-                letter = dead_letter(value, ctx, error)
-                batch.add(event, [dead_letter_record(letter, ctx.key)])
-                outcomes.append(letter)
-            else:
-                now = epoch(article.received_at)
-                matched = matching_rules(article, rules)
-                article, alerts = state.place(article, bool(matched), now)
-                records: list[Record] = [
-                    (settings.topic_enriched, article.article_id.encode("utf-8"), to_json(article))
-                ]
-                created = datetime.now(UTC)
-                alert = escalation_alert(article, matched, created) if alerts else None
-                if alert is not None:
-                    records += alert_records(alert, matched, article.article_id)
-                for spike in state.spike_alerts(article, now, int(event.message.offset), created):
-                    records += alert_records(spike, [], None)
-                batch.add(event, records)
-                outcomes.append(alert)
-                latest = max(latest, now)
-            processed += 1
-            if processed % STATE_SWEEP_EVERY == 0:
-                state.sweep(latest)
-            if batch.due():
-                await batch.flush()
-                for outcome in outcomes:
-                    yield outcome
-                outcomes.clear()
-
-    return NewsApp(app, enrich_agent, alert_agent, state, out, settings, rules)
+    stage = AlertStage(settings, rules, restorer)
+    agents = _Agents(app, settings, out, stage, owned)
+    app.on_partitions_assigned.connect(agents.on_assigned)
+    app.on_partitions_revoked.connect(agents.on_revoked)
+    app.on_before_shutdown.connect(agents.on_shutdown)
+    enrich_agent = app.agent(_raw_topic(app, settings.topic_raw), name="enrich")(agents.enrich)
+    stories = _raw_topic(app, settings.stories_topic, partitions=1)
+    alert_agent = app.agent(stories, name="alert")(agents.alert)
+    return NewsApp(app, enrich_agent, alert_agent, stage.state, out, settings, rules)

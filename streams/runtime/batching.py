@@ -13,7 +13,7 @@ import logging
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from streams.runtime.metrics import PROCESSING_SECONDS
 from streams.runtime.publish import Publisher, Record
@@ -21,6 +21,8 @@ from streams.runtime.publish import Publisher, Record
 __all__ = ["Batch", "Batches", "BATCH_MAX", "BATCH_MAX_WAIT_S", "SETTLE_TIMEOUT_S"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: Agents publish the outputs of up to this many inputs together (one broker round trip).
 BATCH_MAX = 50
@@ -71,6 +73,16 @@ class Batch:
     def due(self) -> bool:
         """True when the batch is full or nothing else is waiting."""
         return len(self._events) >= BATCH_MAX or self.stream.channel.empty()
+
+    async def flush_due(self, pending: list[T]) -> list[T]:
+        """When the batch is due, flush it and hand over the agent's `pending` outcomes (the
+        list is emptied), now that their inputs are acknowledged; else nothing."""
+        if not self.due():
+            return []
+        await self.flush()
+        done = pending.copy()
+        pending.clear()
+        return done
 
     def _flush_late(self) -> None:
         self._timer = None

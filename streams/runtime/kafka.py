@@ -4,41 +4,98 @@ from __future__ import annotations
 
 import logging
 import ssl
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from aiokafka.errors import KafkaError
+from pydantic import SecretStr
 
 from streams.errors import BrokerUnavailableError
 from streams.settings import Settings
 
-__all__ = ["client_kwargs", "producer_kwargs", "describe_broker", "start_client"]
+if TYPE_CHECKING:
+    import faust
+
+__all__ = [
+    "Credentials",
+    "credentials",
+    "client_kwargs",
+    "producer_kwargs",
+    "describe_broker",
+    "start_client",
+]
 
 #: Largest produce request (a batch of records); single records stay under the topic limit.
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
 
-def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
-    if not settings.security_protocol.endswith("SSL"):
+@dataclass(frozen=True)
+class Credentials:
+    """How newsstream authenticates to the broker, decided once for aiokafka and for Faust.
+
+    The password stays a SecretStr (its repr is masked) until a client is handed it.
+    """
+
+    security_protocol: str
+    ssl_context: ssl.SSLContext | None = None
+    sasl_mechanism: str | None = None  # set exactly when the protocol is SASL_*
+    username: str | None = None
+    password: SecretStr | None = None
+
+    def aiokafka_kwargs(self) -> dict[str, Any]:
+        """The security keyword arguments of an aiokafka client."""
+        kwargs: dict[str, Any] = {"security_protocol": self.security_protocol}
+        if self.ssl_context is not None:
+            kwargs["ssl_context"] = self.ssl_context
+        if self.sasl_mechanism is not None:
+            kwargs["sasl_mechanism"] = self.sasl_mechanism
+            kwargs["sasl_plain_username"] = self.username
+            kwargs["sasl_plain_password"] = self._password()
+        return kwargs
+
+    def faust(self) -> faust.SASLCredentials | faust.SSLCredentials | None:
+        """The same as Faust's `broker_credentials` (None: plaintext)."""
+        import faust  # only the worker needs Faust; the commands' clients do not
+
+        if self.sasl_mechanism is not None:
+            return faust.SASLCredentials(
+                username=self.username,
+                password=self._password(),
+                mechanism=self.sasl_mechanism,
+                ssl_context=self.ssl_context,  # given: SASL_SSL, else SASL_PLAINTEXT
+            )
+        if self.ssl_context is not None:
+            return faust.SSLCredentials(self.ssl_context)
         return None
-    return ssl.create_default_context(cafile=settings.ssl_cafile)
+
+    def _password(self) -> str | None:
+        return self.password.get_secret_value() if self.password else None
+
+
+def credentials(settings: Settings) -> Credentials:
+    """The configured protocol, TLS context (trusting NEWSSTREAM_SSL_CAFILE) and SASL login."""
+    context = (
+        ssl.create_default_context(cafile=settings.ssl_cafile)
+        if settings.security_protocol.endswith("SSL")
+        else None
+    )
+    if not settings.security_protocol.startswith("SASL"):
+        return Credentials(settings.security_protocol, context)
+    return Credentials(
+        settings.security_protocol,
+        context,
+        sasl_mechanism=settings.sasl_mechanism or "PLAIN",
+        username=settings.sasl_username,
+        password=settings.sasl_password,
+    )
 
 
 def client_kwargs(settings: Settings) -> dict[str, Any]:
     """Keyword arguments for any aiokafka client: servers, security, SASL credentials."""
-    kwargs: dict[str, Any] = {
+    return {
         "bootstrap_servers": settings.bootstrap_servers,
-        "security_protocol": settings.security_protocol,
+        **credentials(settings).aiokafka_kwargs(),
     }
-    context = _ssl_context(settings)
-    if context is not None:
-        kwargs["ssl_context"] = context
-    if settings.security_protocol.startswith("SASL"):
-        kwargs["sasl_mechanism"] = settings.sasl_mechanism or "PLAIN"
-        kwargs["sasl_plain_username"] = settings.sasl_username
-        kwargs["sasl_plain_password"] = (
-            settings.sasl_password.get_secret_value() if settings.sasl_password else None
-        )
-    return kwargs
 
 
 def producer_kwargs(settings: Settings) -> dict[str, Any]:

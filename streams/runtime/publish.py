@@ -86,25 +86,7 @@ class KafkaPublisher:
         delays = backoff_delays(PUBLISH_BACKOFF_S, PUBLISH_BACKOFF_MAX_S)
         attempt = 1
         while pending:
-            failed: list[Record] = []
-            error: BaseException | None = None
-            try:
-                producer = await self._started()
-                acks = [await producer.send(t, v, key=k) for t, k, v in pending]
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the broker is unreachable: all of them again
-                failed, error = pending, exc
-            else:
-                results = await asyncio.gather(*acks, return_exceptions=True)
-                for record, result in zip(pending, results, strict=True):
-                    if isinstance(result, asyncio.CancelledError):
-                        raise result
-                    if isinstance(result, BaseException):
-                        failed.append(record)
-                        error = result
-                    else:
-                        MESSAGES_OUT.labels(topic=record[0]).inc()
+            failed, error = await self._send(pending)
             if failed:
                 delay = next(delays)
                 log.warning(
@@ -119,6 +101,28 @@ class KafkaPublisher:
                 await asyncio.sleep(delay)
                 attempt += 1
             pending = failed
+
+    async def _send(self, records: list[Record]) -> tuple[list[Record], BaseException | None]:
+        """One attempt: the records the broker did not store, and the last error."""
+        try:
+            producer = await self._started()
+            acks = [await producer.send(t, v, key=k) for t, k, v in records]
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the broker is unreachable: all of them again
+            return records, exc
+        failed: list[Record] = []
+        error: BaseException | None = None
+        results = await asyncio.gather(*acks, return_exceptions=True)
+        for record, result in zip(records, results, strict=True):
+            if isinstance(result, asyncio.CancelledError):
+                raise result
+            if isinstance(result, BaseException):
+                failed.append(record)
+                error = result
+            else:
+                MESSAGES_OUT.labels(topic=record[0]).inc()
+        return failed, error
 
 
 class MemoryPublisher:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import orjson
 import pytest
@@ -24,6 +25,13 @@ SETTINGS = Settings(
 )
 
 
+def _json(published: MemoryPublisher, topic: str) -> list[Any]:
+    """The values published to `topic`, decoded (none of these topics has tombstones)."""
+    values = [value for _, value in published.on(topic)]
+    assert None not in values
+    return [orjson.loads(value) for value in values if value is not None]
+
+
 @pytest.fixture
 async def news() -> AsyncIterator[tuple[NewsApp, MemoryPublisher]]:
     publisher = MemoryPublisher()
@@ -39,7 +47,7 @@ async def test_agents_enrich_sends_articles_to_the_alert_stage_keyed_by_id(
         await agent.put(as_bytes(CALM_SPORT))
     out = published.on(SETTINGS.stories_topic)
     assert [key for key, _ in out] == [b"esc-json-1", b"calm-sport-1"]
-    first = orjson.loads(out[0][1])
+    first = _json(published, SETTINGS.stories_topic)[0]
     assert first["schema"] == "newsstream.enriched/1"
     assert first["escalation"]["flag"] is True
     assert published.on(SETTINGS.topic_deadletter) == []
@@ -53,9 +61,9 @@ async def test_agents_enrich_dead_letters_bad_input_and_keeps_going(
         await agent.put(b"\xff\xfe broken", key=b"k-bad")
         await agent.put(b'{"id": "no-text"}')
         await agent.put(as_bytes(CALM_SPORT))
-    dead = published.on(SETTINGS.topic_deadletter)
-    assert [orjson.loads(v)["error"]["type"] for _, v in dead] == ["decode_error", "invalid_schema"]
-    assert dead[0][0] == b"k-bad"
+    errors = [d["error"]["type"] for d in _json(published, SETTINGS.topic_deadletter)]
+    assert errors == ["decode_error", "invalid_schema"]
+    assert published.on(SETTINGS.topic_deadletter)[0][0] == b"k-bad"
     assert len(published.on(SETTINGS.stories_topic)) == 1
 
 
@@ -66,10 +74,10 @@ async def test_agents_alert_publishes_articles_and_alerts_at_or_above_the_level(
     async with app.alert_agent.test_context() as agent:
         await agent.put(to_json(enriched(CLEAN_ESCALATION)), key=b"esc-json-1")
         await agent.put(to_json(enriched(CALM_SPORT)), key=b"calm-sport-1")
-    out_articles = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_enriched)]
+    out_articles = _json(published, SETTINGS.topic_enriched)
     assert [a["article_id"] for a in out_articles] == ["esc-json-1", "calm-sport-1"]
     assert all(a["duplicate_of"] is None for a in out_articles)
-    alerts = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_alerts)]
+    alerts = _json(published, SETTINGS.topic_alerts)
     assert [a["article_id"] for a in alerts] == ["esc-json-1"]
     assert alerts[0]["kind"] == "escalation"
     assert alerts[0]["level"] in ("high", "critical")
@@ -84,7 +92,7 @@ async def test_agents_alert_marks_near_duplicates_and_alerts_a_story_once(
     async with app.alert_agent.test_context() as agent:
         await agent.put(to_json(original), key=b"esc-json-1")
         await agent.put(to_json(rewrite), key=b"esc-json-2")
-    out_articles = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_enriched)]
+    out_articles = _json(published, SETTINGS.topic_enriched)
     assert [a["duplicate_of"] for a in out_articles] == [None, "esc-json-1"]
     assert len(published.on(SETTINGS.topic_alerts)) == 1
 
@@ -95,7 +103,7 @@ async def test_agents_alert_dead_letters_what_is_not_an_enriched_article(
     app, published = news
     async with app.alert_agent.test_context() as agent:
         await agent.put(b'{"not": "an article"}', key=b"x")
-    dead = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_deadletter)]
+    dead = _json(published, SETTINGS.topic_deadletter)
     assert [d["error"]["type"] for d in dead] == ["invalid_schema"]
     assert published.on(SETTINGS.topic_alerts) == []
 
@@ -108,7 +116,7 @@ async def test_agents_alert_spikes_once_when_an_entity_reaches_its_threshold(
         for story in MOLDOVA_STORIES:
             article = enriched(story)
             await agent.put(to_json(article), key=article.article_id.encode())
-    alerts = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_alerts)]
+    alerts = _json(published, SETTINGS.topic_alerts)
     spikes = [a for a in alerts if a["kind"] == "spike"]
     assert [a["kind"] for a in alerts].count("escalation") == 3
     assert sorted(s["reason"].split(":")[0] for s in spikes) == [
@@ -131,7 +139,7 @@ async def test_agents_alert_state_survives_a_restart_through_its_changelog(
     rewrite = enriched(ESCALATION_REWRITE)
     async with restarted.alert_agent.test_context() as agent:
         await agent.put(to_json(rewrite), key=b"esc-json-2")
-    out_articles = [orjson.loads(v) for _, v in published.on(SETTINGS.topic_enriched)]
+    out_articles = _json(published, SETTINGS.topic_enriched)
     assert [a["duplicate_of"] for a in out_articles] == [None, "esc-json-1"]
     assert len(published.on(SETTINGS.topic_alerts)) == 1
     assert set(restarted.state.stories) == {"esc-json-1", "esc-json-2"}
