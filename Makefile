@@ -3,8 +3,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LINTED := streams tests benchmarks
 
-.PHONY: install demo test unit integration integration-kafka kafka-jars lint format schemas bench eval clean
+.DEFAULT_GOAL := help
+.PHONY: help install demo test unit integration integration-kafka kafka-jars lint format schemas docs bench eval clean
+
+help: ## list the targets, each with what it does (the default goal)
+	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z0-9_.-]+:[^=]*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +25,10 @@ demo: $(STAMP) ## embedded broker + worker + sample feed, alerts live until Ctrl
 test: lint ## lint, type-check, then the whole test suite (unit, agents, integration)
 	$(BIN)/pytest
 
-unit: $(STAMP)
+unit: $(STAMP) ## the tests that need no broker
 	$(BIN)/pytest -m "not integration"
 
-integration: $(STAMP)
+integration: $(STAMP) ## the integration tests against the embedded broker (NEWSSTREAM_TEST_BROKER)
 	$(BIN)/pytest -m integration
 
 kafka-jars: ## resolve the Apache Kafka broker jars (JDK 17+ and Maven) into ~/.cache/newsstream
@@ -33,16 +38,20 @@ integration-kafka: $(STAMP) ## the integration tests against Apache Kafka 4.1 (n
 	NEWSSTREAM_TEST_BROKER=kafka NEWSSTREAM_KAFKA_LIB="$${NEWSSTREAM_KAFKA_LIB:-$$(tools/kafka/fetch-jars.sh)}" \
 		$(BIN)/pytest -m integration
 
-lint: $(STAMP)
-	$(BIN)/ruff check streams tests benchmarks
+lint: $(STAMP) ## ruff check, ruff format --check and mypy over streams, tests and benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
-format: $(STAMP)
-	$(BIN)/ruff check --fix streams tests benchmarks
-	$(BIN)/ruff format streams tests benchmarks
+format: $(STAMP) ## apply ruff's fixes and formatting to streams, tests and benchmarks
+	$(BIN)/ruff check --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
 
 schemas: $(STAMP) ## regenerate the JSON Schema files from the models
 	$(BIN)/python -m streams.commands.schema_export
+
+docs: $(STAMP) ## regenerate the README's configuration and dead-letter tables from the code
+	$(BIN)/python -m streams.settings --readme
 
 bench: $(STAMP) ## core throughput, latency and memory
 	$(BIN)/newsstream bench --core
@@ -50,5 +59,5 @@ bench: $(STAMP) ## core throughput, latency and memory
 eval: $(STAMP) ## quality gate: labelled-set scores against benchmarks/quality_baseline.json
 	$(BIN)/python -m benchmarks.eval_gate
 
-clean:
+clean: ## remove .venv and the tool caches and data directory
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .newsstream-data

@@ -252,6 +252,7 @@ def test_sample_feed_objects_are_raw_articles() -> None:
 
 def test_sample_feed_html_pages_carry_metadata() -> None:
     pages = [item["html"] for item in _feed() if isinstance(item, dict) and "html" in item]
+    assert pages
     for page in pages:
         assert '<meta property="og:title"' in page
         assert '<meta property="article:published_time"' in page

@@ -99,7 +99,7 @@ def test_pipeline_offsets_index_the_cleaned_text() -> None:
     article = _enriched(SCRAPED_ESCALATION)
     spans = [*article.entities, *article.timexes, *article.quotes, *article.escalation.matches]
     assert spans
-    for span in article.entities + article.timexes:  # type: ignore[operator]
+    for span in article.entities + article.timexes:
         assert article.text[span.start : span.end] == span.text
 
 

@@ -11,8 +11,8 @@ from aiokafka import AIOKafkaProducer
 
 from streams.runtime.kafka import producer_kwargs
 from streams.settings import Settings
-from tests.integration.conftest import worker_env
 from tests.support.articles import CLEAN_ESCALATION, ESCALATION_REWRITE
+from tests.support.brokers import worker_env
 from tests.support.kafka_io import Record, newsstream_worker, read_topics
 
 pytestmark = pytest.mark.integration

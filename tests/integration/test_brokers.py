@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from streams.commands.broker import BrokerLauncher, EmbeddedBroker, kafka_answers
-from streams.commands.client import produce_records
+from streams.commands.produce import produce_records
 from streams.runtime.topics import describe_topics, topic_specs
 from streams.settings import Settings
-from tests.integration.conftest import make_settings, selected_broker
 from tests.support.apache_kafka import ApacheKafkaBroker, KafkaJarsMissingError, find_kafka_lib
+from tests.support.brokers import make_settings, selected_broker
 from tests.support.kafka_io import keyed_ids, numbered_records, round_trip
 
 pytestmark = pytest.mark.integration

@@ -10,11 +10,11 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
-from streams.commands.client import produce_records
+from streams.commands.produce import produce_records
 from streams.runtime.kafka import client_kwargs
 from streams.settings import Settings
-from tests.integration.conftest import make_settings
 from tests.support.apache_kafka import ApacheKafkaCluster, registered_brokers
+from tests.support.brokers import make_settings
 from tests.support.kafka_io import keyed_ids, numbered_records, round_trip
 
 pytestmark = [

@@ -13,8 +13,8 @@ import pytest
 from streams.commands.broker import free_port
 from streams.runtime.topics import topic_names
 from streams.settings import Settings
-from tests.integration.conftest import worker_env
 from tests.support.articles import CALM_SPORT, CLEAN_ESCALATION, write_jsonl
+from tests.support.brokers import worker_env
 from tests.support.kafka_io import newsstream_worker, run_cli
 
 pytestmark = pytest.mark.integration

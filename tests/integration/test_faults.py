@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from streams.settings import Settings
-from tests.integration.conftest import make_settings
 from tests.support.apache_kafka import ApacheKafkaBroker, ApacheKafkaCluster
+from tests.support.brokers import make_settings
 from tests.support.faults import FaultRun
 
 pytestmark = [pytest.mark.integration, pytest.mark.fault]

@@ -14,9 +14,9 @@ import pytest
 
 from streams.runtime.topics import topic_specs
 from streams.settings import Settings
-from tests.integration.conftest import make_settings, worker_env
 from tests.support.apache_kafka import ApacheKafkaBroker
 from tests.support.articles import CALM_SPORT, CLEAN_ESCALATION, write_jsonl
+from tests.support.brokers import make_settings, worker_env
 from tests.support.kafka_io import newsstream_worker, read_topics
 from tests.support.kafka_io import run_cli as run
 from tests.support.kafka_node import make_ca

@@ -1,9 +1,10 @@
 """Apache Kafka on loopback as child processes (KRaft): one node, or a cluster of a few.
 
-It takes the embedded broker's place behind the `BrokerLauncher` interface (DESIGN §5) when a
-test needs what only Apache Kafka has: idempotent producers, durable logs, a broker restart,
-replication across nodes, SASL authentication, TLS. Every node runs broker and controller in
-one JVM (`tests.support.kafka_node`); a cluster's nodes form a static controller quorum of all of
+It takes the embedded broker's place behind the `BrokerLauncher` interface
+(`streams.commands.broker`) when a test needs what only Apache Kafka has:
+idempotent producers, durable logs, a broker restart, replication across nodes, SASL
+authentication, TLS. Every node runs broker and controller in one JVM
+(`tests.support.kafka_node`); a cluster's nodes form a static controller quorum of all of
 them. Client traffic goes to a PLAINTEXT listener, plus a SASL_PLAINTEXT one (PLAIN and SCRAM)
 with `sasl=True`, an SSL one with `tls=True`, and a SASL_SSL one with both; the certificate
 comes from a throwaway CA made at start (`ca_file`). Nodes talk to each other over PLAINTEXT

@@ -14,9 +14,14 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.commands.client import RawRecord, iter_file_messages, produce_records, sample_feed_path
+from streams.commands.produce import (
+    RawRecord,
+    iter_file_messages,
+    produce_records,
+    sample_feed_path,
+)
 from streams.settings import Settings
-from tests.integration.conftest import worker_env
+from tests.support.brokers import worker_env
 from tests.support.kafka_io import Record, newsstream_worker, read_topics
 
 #: One input in this many is a bad message (dead-lettered, identified by its key).

@@ -13,8 +13,8 @@ from pathlib import Path
 import orjson
 from aiokafka import AIOKafkaConsumer
 
-from streams.commands.client import RawRecord
 from streams.commands.demo import worker_process
+from streams.commands.produce import RawRecord
 from streams.runtime.kafka import client_kwargs
 from streams.settings import Settings
 

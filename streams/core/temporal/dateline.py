@@ -108,7 +108,7 @@ def _clock(s: str) -> str:
 
 def _zone_words() -> str:
     """Zone names written in lower case too ("мск"); the abbreviations must be capitals."""
-    return "(?:по\[ \t]+московскому\[ \t]+времени|по\[ \t]+мск|мск)"
+    return r"(?:по[ \t]+московскому[ \t]+времени|по[ \t]+мск|мск)"
 
 
 @cache

@@ -20,7 +20,7 @@ TEXT = (
 
 
 def alert_for(
-    article: EnrichedArticle, rules: tuple[Rule, ...], now: datetime
+    article: EnrichedArticle, rules: Sequence[Rule], now: datetime
 ) -> tuple[Alert, list[Rule]] | None:
     """What the alert stage does with an article: the rules it matches, and their alert."""
     matched = matching_rules(article, rules)
