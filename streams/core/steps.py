@@ -121,7 +121,7 @@ def quotes(doc: Document) -> None:
 
 def escalation(doc: Document) -> None:
     """Escalation level, categories, actions and matches."""
-    doc.escalation = assess_escalation(doc.text, doc.title)
+    doc.escalation = assess_escalation(doc.text, doc.title, doc.sentences)
 
 
 def fingerprint(doc: Document) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeAlias
 
 from streams.core.entities.gazetteer import (
     GazEntry,
@@ -38,6 +39,8 @@ _TITLE_WINDOW = 40
 # eight words ("Security Council of the Russian Federation" is six tokens). Only the
 # gazetteer names inside such a run are kept. This also bounds the work spent per run.
 MAX_NAME_TOKENS = 10
+# The gazetteer matches of a text: start -> (end, entry).
+_Hits: TypeAlias = dict[int, tuple[int, GazEntry]]
 
 
 @dataclass(slots=True)
@@ -134,126 +137,225 @@ def _next_word(text: str, pos: int) -> str:
 
 
 def _classify_run(text: str, run: list[Token], after_title: bool) -> Mention | None:
-    """Type a run of capitalised words that no gazetteer entry covers."""
+    """Type a run of capitalised words that no gazetteer entry covers.
+
+    Cyrillic runs are dropped: the cues below are English and say nothing about them.
+    """
     run = strip_stopwords(run)
-    if not run:
+    if not run or _CYRILLIC.search(text, run[0].start, run[-1].end):
         return None
     words = [t.text for t in run if not t.conn]
-    if _CYRILLIC.search(text, run[0].start, run[-1].end):
-        return None
-    c = cues()
-    m = _mention(text, run, None)
+    m = _mention(text, run, _run_type(text, run, words, after_title))
     m.initial = is_initial(text, run[0].start)
-    head = _head(run)
-    if len(words) >= 2 and head in c.org_heads:
-        m.type = "ORG"
-    elif len(words) >= 2 and (head in c.loc_heads or words[0] in c.loc_heads):
-        m.type = "LOC"
-    elif any(map(str.isdigit, "".join(words))) or words[0][0].islower():
-        m.type = "MISC"
-    elif after_title or _title_before(text, run[0].start):
-        m.type = "PERSON" if len(words) <= 4 else None
-    elif len(words) >= 2 and words[0] in first_names() and len(words) <= 4:
-        m.type = "PERSON"
-    elif len(words) == 1 and _ACRONYM.match(words[0]):
-        m.type = "ORG"
-    elif len(words) == 1 and _CAMEL.match(words[0]) and not words[0].startswith(_SURNAME_PREFIX):
-        m.type = "ORG"
-    elif len(words) == 1 and _next_word(text, run[-1].end) in c.loc_tails:
-        m.type = "LOC"
-    elif len(words) == 1 and _PLACE_BEFORE.search(text, max(0, run[0].start - 12), run[0].start):
-        m.type = "LOC"
-    elif 2 <= len(words) <= 3 and (
-        _speech_after().match(text, run[-1].end)
-        or _speech_before().search(text, max(0, run[0].start - 20), run[0].start)
-    ):
-        m.type = "PERSON"
     return m
 
 
-def _chunk_mentions(
-    text: str, toks: list[Token], hits: dict[int, tuple[int, GazEntry]]
-) -> list[Mention]:
-    if len(toks) == 1:  # the common case: one word, often a sentence opener
-        t = toks[0]
-        if t.text.lower().rstrip(".") in stopwords():
-            return []
-        hit = hits.get(t.start)
-        if hit is not None and hit[0] == t.end:
-            return [_gaz_mention(text, t.start, t.end, hit[1])]
-        if hit is None and not _title_at(toks, 0):
-            one = _classify_run(text, toks, False)
-            return [one] if one is not None else []
+def _run_type(
+    text: str, run: list[Token], words: list[str], after_title: bool
+) -> EntityType | None:
+    """The type the cues give a run, in order of trust; None when none decides."""
+    if len(words) >= 2 and (by_head := _type_by_head(run, words)) is not None:
+        return by_head
+    if any(map(str.isdigit, "".join(words))) or words[0][0].islower():
+        return "MISC"  # "A380", "iPhone": a model or product, not a name
+    if after_title or _title_before(text, run[0].start):
+        return "PERSON" if len(words) <= 4 else None  # a longer run is no name the title heads
+    if len(words) == 1:
+        return _lone_word_type(text, run, words[0])
+    if len(words) <= 4 and words[0] in first_names():
+        return "PERSON"
+    if len(words) <= 3 and _speech_near(text, run):
+        return "PERSON"
+    return None
+
+
+def _type_by_head(run: list[Token], words: list[str]) -> EntityType | None:
+    """ORG or LOC from a head word ("Acme Holdings", "Red River", "Lake Chad")."""
+    c = cues()
+    head = _head(run)
+    if head in c.org_heads:
+        return "ORG"
+    if head in c.loc_heads or words[0] in c.loc_heads:
+        return "LOC"
+    return None
+
+
+def _lone_word_type(text: str, run: list[Token], word: str) -> EntityType | None:
+    """ORG or LOC for a one-word run from its shape or neighbours; None when they say nothing."""
+    if _ACRONYM.match(word):
+        return "ORG"
+    if _CAMEL.match(word) and not word.startswith(_SURNAME_PREFIX):
+        return "ORG"
+    if _next_word(text, run[-1].end) in cues().loc_tails:
+        return "LOC"  # "Heathrow airport"
+    start = run[0].start
+    if _PLACE_BEFORE.search(text, max(0, start - 12), start):
+        return "LOC"  # "based in Tilbury"
+    return None
+
+
+def _speech_near(text: str, run: list[Token]) -> bool:
+    """Whether a speech verb follows or precedes the run: only people speak ("Ann Lee said")."""
+    start, end = run[0].start, run[-1].end
+    return bool(
+        _speech_after().match(text, end) or _speech_before().search(text, max(0, start - 20), start)
+    )
+
+
+def _chunk_mentions(text: str, toks: list[Token], hits: _Hits) -> list[Mention]:
+    """The mentions in one chunk: the first case that applies decides, else split at names."""
+    if len(toks) == 1 and (lone := _lone_word(text, toks, hits)) is not None:
+        return lone
     toks = strip_stopwords(toks)
     if not toks:
         return []
-    s0, e0 = toks[0].start, toks[-1].end
-    exact = hits.get(s0)
-    if exact is not None and exact[0] == e0:
-        return [_gaz_mention(text, s0, e0, exact[1]), *_lead_place(text, toks, exact[1])]
+    for case in _CHUNK_CASES:
+        found = case(text, toks, hits)
+        if found is not None:
+            return found
+    return _split_at_names(text, toks, hits)
+
+
+def _lone_word(text: str, toks: list[Token], hits: _Hits) -> list[Mention] | None:
+    """A one-word chunk, the common case (often a sentence opener), settled without the rest.
+
+    None (left to the general cases) for a word that starts a longer gazetteer name or a title.
+    """
+    t = toks[0]
+    if t.text.lower().rstrip(".") in stopwords():
+        return []
+    hit = hits.get(t.start)
+    if hit is not None and hit[0] == t.end:
+        return [_gaz_mention(text, t.start, t.end, hit[1])]
+    if hit is None and not _title_at(toks, 0):
+        one = _classify_run(text, toks, False)
+        return [one] if one is not None else []
+    return None
+
+
+def _listed_whole(text: str, toks: list[Token], hits: _Hits) -> list[Mention] | None:
+    """The whole chunk is a gazetteer name (with the country it starts with, if a body)."""
+    exact = hits.get(toks[0].start)
+    if exact is None or exact[0] != toks[-1].end:
+        return None
+    return [
+        _gaz_mention(text, toks[0].start, exact[0], exact[1]),
+        *_lead_place(text, toks, exact[1]),
+    ]
+
+
+def _split_after_suffix(text: str, toks: list[Token], hits: _Hits) -> list[Mention] | None:
+    """A company suffix inside the chunk ends one name: "Chrysler LLC Jim Press" is two."""
     for k in range(1, len(toks) - 1):
-        if toks[k].text in _CORP_SUFFIXES:  # "Chrysler LLC Jim Press": two names
+        if toks[k].text in _CORP_SUFFIXES:
             return _chunk_mentions(text, toks[: k + 1], hits) + _chunk_mentions(
                 text, toks[k + 1 :], hits
             )
+    return None
+
+
+def _prefixed_org(text: str, toks: list[Token], hits: _Hits) -> list[Mention] | None:
+    """Two words, the first an organisation prefix: one body, whatever the second word is."""
     words = [t for t in toks if not t.conn]
-    c = cues()
-    if len(words) == 2 and words[0].text in c.org_prefixes:
-        m = _mention(text, toks, "ORG")
-        m.initial = is_initial(text, s0)
-        return [m]
-    head = _head(toks)
+    if len(words) != 2 or words[0].text not in cues().org_prefixes:
+        return None
+    m = _mention(text, toks, "ORG")
+    m.initial = is_initial(text, toks[0].start)
+    return [m]
+
+
+def _titled_person(text: str, toks: list[Token], hits: _Hits) -> list[Mention] | None:
+    """A person's name after any titles; after a title it need not open with a known first name.
+
+    "President Joe Biden", "Chancellor Scholz".
+    """
     lead = 0
     while lead < len(toks) and (k := _title_at(toks, lead)):
         lead += k
     rest = toks[lead:]
-    if rest and (_is_person(rest, hits) or (lead and _is_person(rest, hits, need_first=False))):
-        m = _mention(text, rest, "PERSON")
-        m.initial = is_initial(text, rest[0].start)
-        return [m]
-    named_head = head in c.org_heads or head in c.loc_heads or words[0].text in c.loc_heads
-    if len(words) >= 2 and named_head:
-        whole = _classify_run(text, toks, False)
-        out = [whole] if whole is not None else []
-        nested = [h for h in ((t.start, hits.get(t.start)) for t in toks) if h[1] is not None]
-        for s, h in nested:
-            place = h is not None and h[1].type == "LOC" and h[1].kind != "demonym"
-            if h is not None and place and (s, h[0]) != (s0, e0):
-                out.append(_gaz_mention(text, s, h[0], h[1]))
-        return out
-    out = []
+    if not rest or not (
+        _is_person(rest, hits) or (lead and _is_person(rest, hits, need_first=False))
+    ):
+        return None
+    m = _mention(text, rest, "PERSON")
+    m.initial = is_initial(text, rest[0].start)
+    return [m]
+
+
+def _headed_name(text: str, toks: list[Token], hits: _Hits) -> list[Mention] | None:
+    """A name with an ORG or LOC head word, typed whole, plus the places listed inside it.
+
+    "University of Texas" is one body, and Texas is named too (a demonym inside is not).
+    """
+    c = cues()
+    words = [t for t in toks if not t.conn]
+    head = _head(toks)
+    if len(words) < 2 or not (
+        head in c.org_heads or head in c.loc_heads or words[0].text in c.loc_heads
+    ):
+        return None
+    whole = _classify_run(text, toks, False)
+    out = [whole] if whole is not None else []
+    span = (toks[0].start, toks[-1].end)
+    for t in toks:
+        h = hits.get(t.start)
+        if (
+            h is not None
+            and h[1].type == "LOC"
+            and h[1].kind != "demonym"
+            and (t.start, h[0]) != span
+        ):
+            out.append(_gaz_mention(text, t.start, h[0], h[1]))
+    return out
+
+
+_ChunkCase: TypeAlias = Callable[[str, list[Token], _Hits], list[Mention] | None]
+# The cases of a multi-word chunk, in order: the first that returns a list decides.
+_CHUNK_CASES: tuple[_ChunkCase, ...] = (
+    _listed_whole,
+    _split_after_suffix,
+    _prefixed_org,
+    _titled_person,
+    _headed_name,
+)
+
+
+def _split_at_names(text: str, toks: list[Token], hits: _Hits) -> list[Mention]:
+    """Cut the chunk at its gazetteer names and titles and type each run between on its own.
+
+    A run after a title is a person's name; the title still holds across a place that
+    follows it ("President of the United States Barack Obama").
+    """
+    out: list[Mention] = []
     run: list[Token] = []
     after_title = False
     i = 0
     while i < len(toks):
         t = toks[i]
         hit = hits.get(t.start)
-        hit_len = 0
-        if hit is not None:
-            hit_len = _tokens_to(toks, i, hit[0])
+        hit_len = _tokens_to(toks, i, hit[0]) if hit is not None else 0
         title_len = _title_at(toks, i)
-        if hit_len or title_len:
-            if run:
-                cm = _classify_run(text, run, after_title)
-                if cm is not None:
-                    out.append(cm)
-                run = []
-            if hit is not None and hit_len >= title_len:
-                out.append(_gaz_mention(text, t.start, hit[0], hit[1]))
-                # "President of the United States Barack Obama": the title still holds
-                after_title = after_title and hit[1].type == "LOC" and not run
-                i += hit_len
-            else:
-                after_title = True
-                i += title_len
+        if not (hit_len or title_len):
+            run.append(t)
+            i += 1
             continue
-        run.append(t)
-        i += 1
-    if run:
-        last = _classify_run(text, run, after_title)
-        if last is not None:
-            out.append(last)
+        _add_run(out, text, run, after_title)
+        run = []
+        if hit is not None and hit_len >= title_len:
+            out.append(_gaz_mention(text, t.start, hit[0], hit[1]))
+            after_title = after_title and hit[1].type == "LOC"
+            i += hit_len
+        else:
+            after_title = True
+            i += title_len
+    _add_run(out, text, run, after_title)
     return out
+
+
+def _add_run(out: list[Mention], text: str, run: list[Token], after_title: bool) -> None:
+    """Append the typed mention of a run, if it has one."""
+    if run and (m := _classify_run(text, run, after_title)) is not None:
+        out.append(m)
 
 
 def _tokens_to(toks: list[Token], i: int, end: int) -> int:

@@ -185,9 +185,27 @@ def _put(table: dict[str, GazEntry], surface: str, entry: GazEntry) -> None:
 def _country_table(
     countries: dict[str, Any], cities: list[dict[str, Any]]
 ) -> tuple[dict[str, GazEntry], dict[str, GazEntry]]:
+    """Every country under each of its names, and the same entries by ISO alpha-2 code."""
     import pycountry
 
     overrides: dict[str, Any] = _read_yaml("countries.yaml")
+    capitals = _capitals(countries, cities)
+    table: dict[str, GazEntry] = {}
+    by_code: dict[str, GazEntry] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        extra = overrides.get(code, {})
+        canonical = extra.get("canonical") or getattr(country, "common_name", None) or country.name
+        entry = GazEntry(canonical, "LOC", "country", capitals.get(code))
+        by_code[code] = entry
+        for form in _country_forms(country, canonical, extra.get("aliases", [])):
+            if "," not in form:  # "Korea, Republic of": an index form no text uses
+                _put(table, form, entry)
+    return table, by_code
+
+
+def _capitals(countries: dict[str, Any], cities: list[dict[str, Any]]) -> dict[str, Geo]:
+    """Where each country is placed: its capital, else its most populous city."""
     by_name: dict[tuple[str, str], dict[str, Any]] = {}
     for c in sorted(cities, key=lambda c: c["population"]):
         by_name[(c["countrycode"], c["name"])] = c  # the most populous of namesakes wins
@@ -201,32 +219,41 @@ def _country_table(
         cap = by_name.get((code, info.get("capital", ""))) or largest.get(code)
         if cap is not None:
             capitals[code] = Geo(lat=cap["latitude"], lon=cap["longitude"], country=code)
-    table: dict[str, GazEntry] = {}
-    by_code: dict[str, GazEntry] = {}
-    for country in pycountry.countries:
-        code = country.alpha_2
-        extra = overrides.get(code, {})
-        canonical = extra.get("canonical") or getattr(country, "common_name", None) or country.name
-        entry = GazEntry(canonical, "LOC", "country", capitals.get(code))
-        by_code[code] = entry
-        forms = {canonical, country.name, *extra.get("aliases", [])}
-        for attr in ("common_name", "official_name"):
-            if getattr(country, attr, None):
-                forms.add(getattr(country, attr))
-        for form in forms:
-            if "," not in form:
-                _put(table, form, entry)
-    return table, by_code
+    return capitals
+
+
+def _country_forms(country: Any, canonical: str, aliases: list[str]) -> set[str]:
+    """A country's names: canonical, ISO, common and official ones, and curated aliases."""
+    forms = {canonical, country.name, *aliases}
+    for attr in ("common_name", "official_name"):
+        if getattr(country, attr, None):
+            forms.add(getattr(country, attr))
+    return forms
 
 
 @cache
 def gazetteer() -> Gazetteer:
-    """The compiled gazetteer of countries, demonyms, states, cities and curated names."""
+    """The compiled gazetteer of countries, demonyms, states, cities and curated names.
+
+    Each source adds its names in turn; where two read a surface differently, _RANK decides.
+    """
     countries, states, continents, cities = _geonames()
     table, by_code = _country_table(countries, cities)
     region_geo = {
         c["name"]: Geo(lat=float(c["lat"]), lon=float(c["lng"])) for c in continents.values()
     }
+    _add_curated(table, region_geo)
+    _add_demonyms(table, by_code, region_geo)
+    _add_us_states(table, states, cities)
+    _add_cities(table, cities, {info.get("capital") for info in countries.values()})
+    _add_subdivisions(table)
+    for word in stopwords():
+        table.pop(word.capitalize(), None)  # a stopword ("May") is never taken for a name
+    return Gazetteer(table)
+
+
+def _add_curated(table: dict[str, GazEntry], region_geo: dict[str, Geo]) -> None:
+    """The hand-kept bodies, people and regions of gazetteer.yaml, with their aliases."""
     curated: dict[str, dict[str, list[str]]] = _read_yaml("gazetteer.yaml")
     for etype, names in curated.items():
         kind = "org" if etype != "LOC" else "region"
@@ -234,16 +261,34 @@ def gazetteer() -> Gazetteer:
             entry = GazEntry(canonical, etype, kind, region_geo.get(canonical))  # type: ignore[arg-type]
             for form in (canonical, *(aliases or [])):
                 _put(table, form, entry)
+
+
+def _add_demonyms(
+    table: dict[str, GazEntry], by_code: dict[str, GazEntry], region_geo: dict[str, Geo]
+) -> None:
+    """Demonyms, read as the country or region they name ("Iraqi", "Iraqis", "European")."""
     demonyms: dict[str, dict[str, str]] = _read_yaml("demonyms.yaml")
     for adj, code in demonyms["countries"].items():
-        country = by_code[code] if code in by_code else None
-        if country is not None:
-            entry = GazEntry(country.canonical, "LOC", "demonym", country.geo)
-            _put(table, adj, entry)
-            if not adj.endswith(("s", "sh", "ch", "ese", "x", "z")) or adj == "Czech":
-                _put(table, adj + "s", entry)  # "Ukrainians", "Iraqis", "Serbs"
+        country = by_code.get(code)
+        if country is None:
+            continue
+        entry = GazEntry(country.canonical, "LOC", "demonym", country.geo)
+        _put(table, adj, entry)
+        if _plural_with_s(adj):
+            _put(table, adj + "s", entry)  # "Ukrainians", "Iraqis", "Serbs"
     for adj, region in demonyms["regions"].items():
         _put(table, adj, GazEntry(region, "LOC", "demonym", region_geo.get(region)))
+
+
+def _plural_with_s(adj: str) -> bool:
+    """Whether a demonym names people by adding "s": not "Swiss", "British", "French", "Chinese"."""
+    return not adj.endswith(("s", "sh", "ch", "ese", "x", "z")) or adj == "Czech"
+
+
+def _add_us_states(
+    table: dict[str, GazEntry], states: dict[str, Any], cities: list[dict[str, Any]]
+) -> None:
+    """US states, each placed at the mean of its listed cities (no point when it has none)."""
     us_by_state: dict[str, list[dict[str, Any]]] = {}
     for c in cities:
         if c["countrycode"] == "US":
@@ -256,25 +301,34 @@ def gazetteer() -> Gazetteer:
             lon = sum(c["longitude"] for c in pts) / len(pts)
             geo = Geo(lat=lat, lon=lon, country="US")
         _put(table, st["name"], GazEntry(st["name"], "LOC", "state", geo))
-    capital_names = {info.get("capital") for info in countries.values()}
+
+
+def _add_cities(
+    table: dict[str, GazEntry], cities: list[dict[str, Any]], capital_names: set[Any]
+) -> None:
+    """Cities of CITY_MIN_POPULATION and up, and capitals, under their names and short forms."""
     for c in cities:
-        if c["population"] < CITY_MIN_POPULATION and c["name"] not in capital_names:
-            continue
         name = c["name"]
+        if c["population"] < CITY_MIN_POPULATION and name not in capital_names:
+            continue
         if not name[:1].isupper():
             continue
         geo = Geo(lat=c["latitude"], lon=c["longitude"], country=c["countrycode"])
         entry = GazEntry(name, "LOC", "city", geo)
         _put(table, name, entry)
-        if name.endswith(" City") and c["population"] >= 1_000_000:
-            _put(table, name[: -len(" City")], entry)
-        for joint in (" am ", " an der ", " upon ", " on "):
-            if joint in name and c["population"] >= CITY_MIN_POPULATION:
-                _put(table, name.split(joint)[0], entry)  # "Frankfurt am Main"
-    _add_subdivisions(table)
-    for word in stopwords():
-        table.pop(word.capitalize(), None)
-    return Gazetteer(table)
+        for short in _city_short_forms(name, c["population"]):
+            _put(table, short, entry)
+
+
+def _city_short_forms(name: str, population: int) -> list[str]:
+    """Shorter names a city goes by: "Mexico" for a million-strong "Mexico City", "Frankfurt"."""
+    forms = []
+    if name.endswith(" City") and population >= 1_000_000:
+        forms.append(name[: -len(" City")])
+    for joint in (" am ", " an der ", " upon ", " on "):
+        if joint in name and population >= CITY_MIN_POPULATION:
+            forms.append(name.split(joint)[0])  # "Frankfurt am Main"
+    return forms
 
 
 def _add_subdivisions(table: dict[str, GazEntry]) -> None:

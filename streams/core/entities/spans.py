@@ -49,48 +49,56 @@ def find_chunks(text: str) -> list[list[Token]]:
     n = len(text)
     for cm in _CHUNK.finditer(text):
         whole = cm.group()
-        if " " not in whole and "-" not in whole and "'" not in whole and "’" not in whole:
-            s, e = cm.span()  # one plain word: the common case, no inner tokenising
-            if e < n and text[e] == "$":
-                continue
-            if e < n and text[e] == "." and whole in _ABBREV:
-                chunks.append([Token(s, e + 1, whole + ".")])
-            else:
-                chunks.append([Token(s, e, whole)])
+        if " " in whole or "-" in whole or "'" in whole or "’" in whole:
+            _split_match(text, cm.start(), whole, of_heads, chunks)
             continue
-        cur: list[Token] = []
-        base = cm.start()
-        pending: list[Token] = []
-        for m in _TOKEN.finditer(whole):
-            s, e = base + m.start(), base + m.end()
-            word = m.group()
-            if word in _CONNECTORS:
-                pending.append(Token(s, e, word, conn=True))
-                continue
-            if "-" in word:
-                e = s + len(_LOWER_TAIL.sub("", word))
-                word = text[s:e]
-            if e < n and text[e] == "." and word in _ABBREV:
-                e += 1
-                word += "."
-            joins = pending and (
-                pending[0].text in _PARTICLES or (cur and cur[-1].text in of_heads)
-            )
-            if pending and not joins:
-                chunks.append(cur)
-                cur = []
-            elif pending:
-                cur.extend(pending)
-            pending = []
-            if e < n and text[e] == "$":  # a currency code: "US$40"
-                if cur:
-                    chunks.append(cur)
-                cur = []
-                continue
-            cur.append(Token(s, e, word))
-        if cur:
-            chunks.append(cur)
+        s, e = cm.span()  # one plain word: the common case, no inner tokenising
+        if e < n and text[e] == "$":
+            continue  # a currency code: "US$40"
+        if e < n and text[e] == "." and whole in _ABBREV:
+            chunks.append([Token(s, e + 1, whole + ".")])
+        else:
+            chunks.append([Token(s, e, whole)])
     return chunks
+
+
+def _split_match(
+    text: str, base: int, whole: str, of_heads: frozenset[str], chunks: list[list[Token]]
+) -> None:
+    """Tokenise a many-word match at `base` and cut it where its connectors join no name.
+
+    A particle always joins ("Omar al Bashir"); "of" and "the" join only after an of-head
+    ("Bank of England", not "Obama of Chicago"). Appends to `chunks`.
+    """
+    n = len(text)
+    cur: list[Token] = []
+    pending: list[Token] = []
+    for m in _TOKEN.finditer(whole):
+        s, e = base + m.start(), base + m.end()
+        word = m.group()
+        if word in _CONNECTORS:
+            pending.append(Token(s, e, word, conn=True))
+            continue
+        if "-" in word:
+            e = s + len(_LOWER_TAIL.sub("", word))  # "Kabul-based" names Kabul
+            word = text[s:e]
+        if e < n and text[e] == "." and word in _ABBREV:
+            e += 1
+            word += "."
+        if pending and (pending[0].text in _PARTICLES or (cur and cur[-1].text in of_heads)):
+            cur.extend(pending)
+        elif pending:
+            chunks.append(cur)
+            cur = []
+        pending = []
+        if e < n and text[e] == "$":  # a currency code: "US$40"
+            if cur:
+                chunks.append(cur)
+            cur = []
+        else:
+            cur.append(Token(s, e, word))
+    if cur:
+        chunks.append(cur)
 
 
 def is_initial(text: str, pos: int) -> bool:

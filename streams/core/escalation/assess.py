@@ -57,10 +57,18 @@ from streams.core.escalation.text import (
     lowercase,
     modality_of,
     quote_spans,
-    sentence_spans,
     tokenize,
 )
-from streams.models import LEVELS, Action, Category, Escalation, EscalationMatch, Modality
+from streams.core.text.sentences import Sentences, sentence_spans
+from streams.models import (
+    ACTIONS,
+    CATEGORIES,
+    LEVELS,
+    Category,
+    Escalation,
+    EscalationMatch,
+    Modality,
+)
 
 __all__ = ["assess_escalation", "find_matches", "story_contexts"]
 
@@ -68,14 +76,6 @@ _LIVE_LEVEL = 3  # a lead asserting an act of this level (high) keeps its story 
 _MIN_SENTENCE = 60  # ... when it stands in the title or the dateline sentence: the first
 _LEAD_SCAN = 600  # sentence ending past 60 characters within the first 600 (skips "Sign in")
 _EXCLUDE_REACH = 3  # words either side of a match searched for an entry's `exclude` phrases
-_CATEGORY_ORDER: tuple[Category, ...] = (
-    "military", "diplomatic", "economic", "cyber", "civil_unrest", "humanitarian", "nuclear",
-    "terrorism",
-)  # fmt: skip
-_ACTION_ORDER: tuple[Action, ...] = (
-    "THREATEN", "MOBILIZE", "ASSAULT", "FIGHT", "SANCTION", "COERCE", "DEMAND", "REJECT",
-    "PROTEST",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +143,7 @@ def _factors(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> dict[s
         elif not context.active(words, wordset, joined):
             continue
         factor = context.factor
-        for category in context.categories or _CATEGORY_ORDER:
+        for category in context.categories or CATEGORIES:
             factors[category] = factors.get(category, 1.0) * factor
     return factors
 
@@ -155,7 +155,9 @@ def _lethal(tokens: Tokens, lex: Lexicon) -> bool:
     )
 
 
-def _candidate_sentences(text: str, lowered: str, lex: Lexicon) -> list[tuple[int, int]]:
+def _candidate_sentences(
+    text: str, lowered: str, lex: Lexicon, sentences: Sentences | None
+) -> list[tuple[int, int]]:
     """Sentences holding at least one word that can start a pattern."""
     size = len(lowered)
     positions = [
@@ -166,7 +168,7 @@ def _candidate_sentences(text: str, lowered: str, lex: Lexicon) -> list[tuple[in
     ]
     if not positions:
         return []
-    spans = sentence_spans(text)
+    spans = sentences.spans if sentences is not None else sentence_spans(text)
     chosen: list[tuple[int, int]] = []
     for position in positions:
         span = spans[bisect_right(spans, (position, size + 1)) - 1]
@@ -175,44 +177,69 @@ def _candidate_sentences(text: str, lowered: str, lex: Lexicon) -> list[tuple[in
     return chosen
 
 
-def _raw_hits(text: str, lex: Lexicon, story: tuple[Context, ...] = ()) -> list[_Hit]:
+def _raw_hits(
+    text: str,
+    lex: Lexicon,
+    story: tuple[Context, ...] = (),
+    sentences: Sentences | None = None,
+) -> list[_Hit]:
     """Every pattern match that survives exclusions and domain contexts."""
     hits: list[_Hit] = []
     lowered = lowercase(text)
-    sentences = _candidate_sentences(text, lowered, lex)
-    quotes = quote_spans(text) if sentences else []
-    first_index = lex.first
-    for low, high in sentences:
+    candidates = _candidate_sentences(text, lowered, lex, sentences)
+    quotes = quote_spans(text) if candidates else []
+    for low, high in candidates:
         tokens = tokenize(text, lowered, low, high)
-        factors: dict[str, float] | None = None
-        lethal: bool | None = None
-        for index, word in enumerate(tokens.words):
-            numbers = first_index.get(word)
-            if numbers is None:
-                continue
-            for number in numbers:
-                pattern = lex.patterns[number]
-                last = _match_at(tokens, index, pattern) if pattern.gaps else index
-                if last is None:
-                    continue
-                entry = lex.entries[pattern.entry]
-                if _excluded(tokens, index, last, entry):
-                    continue
-                if factors is None:
-                    factors = _factors(tokens, lex, story)
-                factor = factors.get(entry.category, 1.0)
-                if factor <= 0.0:
-                    continue
-                weight = entry.weight
-                if entry.boost and weight < lex.lethal_floor:
-                    if lethal is None:
-                        lethal = _lethal(tokens, lex)
-                    if lethal:
-                        weight = lex.lethal_floor
-                modality = modality_of(tokens, index, last, quotes, lex)
-                start, end = tokens.starts[index], tokens.ends[last]
-                hits.append(_Hit(entry, start, end, weight * factor, modality, entry.category))
+        hits.extend(_sentence_hits(tokens, lex, story, quotes))
     return _drop_contained(hits)
+
+
+def _sentence_hits(
+    tokens: Tokens, lex: Lexicon, story: tuple[Context, ...], quotes: list[tuple[int, int]]
+) -> list[_Hit]:
+    """The weighed matches of one sentence, less those its contexts rule out (factor 0).
+
+    The sentence's context factors and whether it reports deaths are worked out once, and
+    only when a match needs them.
+    """
+    hits: list[_Hit] = []
+    factors: dict[str, float] | None = None
+    lethal: bool | None = None
+    for index, last, entry in _pattern_matches(tokens, lex):
+        if factors is None:
+            factors = _factors(tokens, lex, story)
+        factor = factors.get(entry.category, 1.0)
+        if factor <= 0.0:
+            continue
+        weight = entry.weight
+        if entry.boost and weight < lex.lethal_floor:
+            if lethal is None:
+                lethal = _lethal(tokens, lex)
+            if lethal:
+                weight = lex.lethal_floor  # a weapon in a sentence that reports deaths
+        modality = modality_of(tokens, index, last, quotes, lex)
+        start, end = tokens.starts[index], tokens.ends[last]
+        hits.append(_Hit(entry, start, end, weight * factor, modality, entry.category))
+    return hits
+
+
+def _pattern_matches(tokens: Tokens, lex: Lexicon) -> list[tuple[int, int, Entry]]:
+    """(first word, last word, entry) of every pattern match no `exclude` phrase vetoes."""
+    found: list[tuple[int, int, Entry]] = []
+    first_index = lex.first
+    for index, word in enumerate(tokens.words):
+        numbers = first_index.get(word)
+        if numbers is None:
+            continue
+        for number in numbers:
+            pattern = lex.patterns[number]
+            last = _match_at(tokens, index, pattern) if pattern.gaps else index
+            if last is None:
+                continue
+            entry = lex.entries[pattern.entry]
+            if not _excluded(tokens, index, last, entry):
+                found.append((index, last, entry))
+    return found
 
 
 def _drop_contained(hits: list[_Hit]) -> list[_Hit]:
@@ -281,7 +308,7 @@ def story_contexts(text: str, title: str | None = None) -> tuple[Context, ...]:
         for h in _raw_hits(_first_sentence(text, title), lex)
         if h.modality in ("asserted", "reported") and lex.level_of(h.weight) >= _LIVE_LEVEL
     }
-    return tuple(c for c in found if live.isdisjoint(c.categories or _CATEGORY_ORDER))
+    return tuple(c for c in found if live.isdisjoint(c.categories or CATEGORIES))
 
 
 def _level_of(hit: _Hit, lex: Lexicon) -> int:
@@ -313,11 +340,13 @@ def _resolve(hits: list[_Hit], present: set[str]) -> list[_Hit]:
     return [h for h in moved if not h.entry.support or h.category in own]
 
 
-def assess_escalation(text: str, title: str | None = None) -> Escalation:
+def assess_escalation(
+    text: str, title: str | None = None, sentences: Sentences | None = None
+) -> Escalation:
     """Score how far the story escalates, from the matches of the escalation lexicon."""
     lex = lexicon()
     story = story_contexts(text, title)
-    text_hits = _raw_hits(text, lex, story)
+    text_hits = _raw_hits(text, lex, story, sentences)
     counting = [h for h in text_hits if h.modality != "negated"]
     if title:
         counting += [h for h in _raw_hits(title, lex, story) if h.modality != "negated"]
@@ -343,8 +372,8 @@ def assess_escalation(text: str, title: str | None = None) -> Escalation:
         flag=level > 0,
         level=LEVELS[level],
         score=round(1.0 - remaining, 4),
-        categories=[c for c in _CATEGORY_ORDER if c in categories],
-        actions=[a for a in _ACTION_ORDER if a in actions],
+        categories=[c for c in CATEGORIES if c in categories],
+        actions=[a for a in ACTIONS if a in actions],
         matches=[
             _to_match(text, hit if hit.modality == "negated" else _settled(hit, present))
             for hit in text_hits

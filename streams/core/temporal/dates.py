@@ -29,13 +29,13 @@ from streams.core.temporal.resolve import (
     weekday_date,
 )
 
-__all__ = ["Found", "Handler", "Rule", "DIGITS", "date_rules", "clock_value", "PARTS_OF_DAY"]
+__all__ = ["Found", "Handler", "TimexRule", "DIGITS", "date_rules", "clock_value", "PARTS_OF_DAY"]
 
 Found = tuple[int, int, str, str]  # start, end, TIMEX3 type, value
 Handler = Callable[[re.Match[str], str, Anchor], Found | None]
 
 
-class Rule(NamedTuple):
+class TimexRule(NamedTuple):
     """A pattern, its handler, the lower-case words one of which every match contains (a
     digit stands for any number), how many characters before such a word a match may start
     and how far after the word's start it may end."""
@@ -220,7 +220,7 @@ def _clock(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
 
 
 @cache
-def date_rules() -> list[Rule]:
+def date_rules() -> list[TimexRule]:
     """Compiled (pattern, handler) pairs for calendar dates and clock times."""
     clock_tail = rf"(?:,?\s+(?:at\s+)?{_CLOCK})?"
     month_date = (
@@ -231,8 +231,8 @@ def date_rules() -> list[Rule]:
         rf"(?:,?\s+(?P<year3>{YEAR_RE})(?!\d)|\s+of\s+(?P<yrel>this|last|next)\s+year)?(?!\s*\d))"
     )
     return [
-        Rule(re.compile(rf"\b{month_date}{clock_tail}"), _month_date, _MONTH_WORDS, 45, 60),
-        Rule(
+        TimexRule(re.compile(rf"\b{month_date}{clock_tail}"), _month_date, _MONTH_WORDS, 45, 60),
+        TimexRule(
             re.compile(
                 r"\b(?P<iy>\d{4})-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
                 r"(?:[T ](?P<ih>[0-2]\d):(?P<imi>[0-5]\d)(?::\d\d(?:\.\d+)?)?"
@@ -243,7 +243,7 @@ def date_rules() -> list[Rule]:
             2,
             32,
         ),
-        Rule(
+        TimexRule(
             re.compile(
                 r"(?<![\d/.$-])(?P<n1>[0-3]?\d)(?P<sep>[/.-])(?P<n2>[0-3]?\d)(?P=sep)"
                 r"(?P<n3>\d{4}|\d\d)(?![\d/-]|\.\d)"
@@ -253,7 +253,7 @@ def date_rules() -> list[Rule]:
             2,
             12,
         ),
-        Rule(
+        TimexRule(
             re.compile(
                 r"(?<![\w$€£¥.,#/'-])(?P<ymod>(?:early|mid|late)[\s-]+|mid-)?"
                 rf"(?P<y>{YEAR_RE})(?![\w%-]|[.,]\d)"
@@ -263,7 +263,7 @@ def date_rules() -> list[Rule]:
             12,
             8,
         ),
-        Rule(
+        TimexRule(
             re.compile(
                 r"\b(?:(?P<wrel>last|next|past|this|coming|on)\s+)?"
                 rf"(?P<wd>{FULL_WEEKDAY_RE})\b(?:\s+(?P<wpart>morning|afternoon|evening|night))?"
@@ -274,7 +274,7 @@ def date_rules() -> list[Rule]:
             10,
             50,
         ),
-        Rule(
+        TimexRule(
             re.compile(
                 rf"(?<![\d:.$])\b{_CLOCK}(?:\s+(?:local\s+time\s+)?(?P<crel>today|yesterday|tomorrow|tonight))?",
                 re.IGNORECASE,

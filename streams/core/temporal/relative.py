@@ -5,8 +5,15 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from streams.core.temporal.dates import DIGITS, PARTS_OF_DAY, Found, Rule
-from streams.core.temporal.lexicon import NUMBER_RE, WEEKDAYS, YEAR_RE, number_value
+from streams.core.temporal.dates import DIGITS, PARTS_OF_DAY, Found, TimexRule
+from streams.core.temporal.lexicon import (
+    FULL_WEEKDAY_RE,
+    NUMBER_RE,
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    YEAR_RE,
+    number_value,
+)
 from streams.core.temporal.resolve import (
     Anchor,
     duration_value,
@@ -95,7 +102,7 @@ def _relunit(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
 
 
 def _past_unit(m: re.Match[str], unit: str) -> Found | None:
-    """ "The past year" is the year up to now, a duration; "the past summer" is no span at all."""
+    """A duration for "the past year" (the year up to now); none for "the past summer"."""
     if unit in _SEASONS or unit == "weekend":
         return None
     return m.start(), m.end(), "DURATION", duration_value(1, _unit_key(unit))
@@ -187,8 +194,7 @@ def _set(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
                  "hourly": "PT1H"}.get(adj, "P1Y")  # fmt: skip
         return m.start(), m.end(), "SET", value
     unit = (g["su"] or g["fu"]).lower()
-    if unit.capitalize() in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                             "Saturday", "Sunday"):  # fmt: skip
+    if unit in WEEKDAY_NAMES:
         return m.start(), m.end(), "SET", f"XXXX-WXX-{WEEKDAYS[unit] + 1}"
     if unit in PARTS_OF_DAY:
         return m.start(), m.end(), "SET", f"XXXX-XX-XX{PARTS_OF_DAY[unit]}"
@@ -242,12 +248,12 @@ def _decade(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
 
 
 @cache
-def relative_rules() -> list[Rule]:
+def relative_rules() -> list[TimexRule]:
     """Compiled (pattern, handler) pairs for relative, vague and periodic expressions."""
     i = re.IGNORECASE
     pod = r"morning|afternoon|evening|night"
     return [
-        Rule(
+        TimexRule(
             re.compile(
                 r"\b(?:(?:earlier|later|early|late)\s+)?(?P<rd>today|tonight|yesterday|tomorrow|"
                 r"the day before yesterday|the day after tomorrow)"
@@ -262,7 +268,7 @@ def relative_rules() -> list[Rule]:
             45,
             40,
         ),
-        Rule(
+        TimexRule(
             re.compile(
                 r"\b(?:(?P<umod>earlier|later|early|late|(?:the\s+)?(?:start|beginning|middle|end|"
                 r"rest|remainder)\s+of)\s+)?"
@@ -277,7 +283,7 @@ def relative_rules() -> list[Rule]:
             50,
             40,
         ),
-        Rule(
+        TimexRule(
             re.compile(
                 r"\b(?P<dpre>(?:(?:over|in|during|for|within)\s+)?the\s+(?:past|last|next|coming|"
                 r"previous|following|first|final)\s+)?"
@@ -293,7 +299,7 @@ def relative_rules() -> list[Rule]:
             75,
             35,
         ),
-        Rule(
+        TimexRule(
             re.compile(
                 r"\b(?:(?P<bpre>for|over the|over|recent|within|after|the past|the last)\s+)"
                 r"(?P<bu>years|months|weeks|days|decades|hours|minutes|centuries)\b"
@@ -305,7 +311,7 @@ def relative_rules() -> list[Rule]:
             15,
             20,
         ),
-        Rule(
+        TimexRule(
             re.compile(
                 r"\b(?:(?P<present>right now|now|currently|at the moment|at present|presently|"
                 r"nowadays|these days|current|ongoing)"
@@ -323,12 +329,11 @@ def relative_rules() -> list[Rule]:
             30,
             40,
         ),
-        Rule(
+        TimexRule(
             re.compile(
                 r"\b(?:(?:every|each|per)\s+(?P<other>other\s+)?(?:(?P<snum>\d+|two|three|four|five|"
                 r"six|ten|twelve)\s+)?(?P<su>second|minute|hour|day|night|week|month|quarter|year|"
-                r"decade|morning|evening|afternoon|weekend|Monday|Tuesday|Wednesday|Thursday|Friday|"
-                r"Saturday|Sunday)s?"
+                r"decade|morning|evening|afternoon|weekend|" + FULL_WEEKDAY_RE + r")s?"
                 r"|(?:once|twice|three times|\d+ times)\s+(?:a|an|per|each)\s+"
                 r"(?P<fu>day|week|month|year|hour|minute|quarter)"
                 r"|(?P<adj>daily|weekly|monthly|yearly|annually|annual|hourly|nightly|quarterly|"
@@ -339,7 +344,7 @@ def relative_rules() -> list[Rule]:
             8,
             35,
         ),
-        Rule(
+        TimexRule(
             re.compile(
                 r"\b(?:the\s+)?(?P<qo>first|second|third|fourth|final|last|1st|2nd|3rd|4th)[\s-]+"
                 r"(?P<qh>quarter|half)\b(?:\s+(?:of\s+)?(?:(?P<qy>" + YEAR_RE + r")|(?P<qrel>this|"
@@ -352,7 +357,7 @@ def relative_rules() -> list[Rule]:
             30,
             35,
         ),
-        Rule(
+        TimexRule(
             re.compile(
                 r"(?<![\w$£€])(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?P<dc>1[6-9]|20)(?P<dd>\d)0"
                 r"|['’](?P<dd2>\d)0|(?P<dd3>[2-9])0)s\b"
@@ -362,7 +367,7 @@ def relative_rules() -> list[Rule]:
             20,
             8,
         ),
-        Rule(
+        TimexRule(
             re.compile(
                 r"\b(?:(?:early|late|mid)[\s-]+)?(?P<season>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)\b"
                 r"(?:\s+(?:of\s+)?(?P<sy>" + YEAR_RE + r"))?"

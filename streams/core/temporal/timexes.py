@@ -8,7 +8,7 @@ from functools import cache
 
 import ahocorasick_rs
 
-from streams.core.temporal.dates import Rule, date_rules
+from streams.core.temporal.dates import TimexRule, date_rules
 from streams.core.temporal.relative import relative_rules
 from streams.core.temporal.resolve import Anchor
 from streams.models import Timex
@@ -19,7 +19,7 @@ _Hit = tuple[int, int, int, str, str]  # start, end, rule priority, type, value
 
 
 @cache
-def _rules() -> list[Rule]:
+def _rules() -> list[TimexRule]:
     """All rules; on an overlap of equal length the earlier one wins (dates first)."""
     return [*date_rules(), *relative_rules()]
 
