@@ -26,7 +26,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END_RE.finditer(text):
-        if _abbreviation(text, match.start()):
+        if _abbreviation(text, match.start()) and "\n" not in match.group():
             continue
         if match.end() > start:
             spans.append((start, match.end()))
@@ -41,7 +41,10 @@ def _abbreviation(text: str, stop: int) -> bool:
     if text[stop] != ".":
         return False
     tail = _TAIL_WORD_RE.search(text, max(0, stop - 6), stop)
-    return tail is not None and (len(tail.group()) == 1 or tail.group().lower() in ABBREVIATIONS)
+    if tail is None:
+        return False
+    word = tail.group()
+    return (len(word) == 1 and word.isalpha()) or word.lower() in ABBREVIATIONS
 
 
 class Sentences:
