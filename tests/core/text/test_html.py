@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from streams.core.text.html import HtmlExtract, extract_html, looks_like_html
@@ -267,11 +265,9 @@ def test_html_never_raises_on_garbage(garbage: str) -> None:
     assert isinstance(result.text, str)
 
 
-def test_html_huge_page_is_bounded_in_time() -> None:
+def test_html_huge_page_of_one_repeated_paragraph_keeps_it_once_or_twice() -> None:
     page = "<html><body><article>" + f"<p>{P1}</p>\n" * 20_000 + "</article></body></html>"
-    started = time.perf_counter()
-    extract_html(page)
-    assert time.perf_counter() - started < 10.0
+    assert 1 <= extract_html(page).text.count(P1.strip()) <= 2
 
 
 @pytest.mark.parametrize(

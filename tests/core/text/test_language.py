@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from streams.core.text.language import MAX_CHARS, SUPPORTED_LANGUAGES, _sample, detect_language
@@ -66,11 +64,6 @@ def test_language_only_leading_sample_is_read() -> None:
     assert not sample.endswith(("Th", "Tha"))  # cut at a word boundary
 
 
-def test_language_fast_after_warm_up() -> None:
+def test_language_of_a_long_text_is_read_from_its_start() -> None:
     text = "Officials said the ceasefire held overnight along the whole front line. " * 40
-    detect_language(text)
-    started = time.perf_counter()
-    for _ in range(50):
-        detect_language(text)
-    per_call = (time.perf_counter() - started) / 50
-    assert per_call < 0.01  # measured ~0.3 ms; a generous bound for shared CI machines
+    assert detect_language(text) == detect_language(text[:300]) == "en"
