@@ -24,21 +24,26 @@ def decode_message(payload: bytes, max_bytes: int) -> RawArticle:
         text = payload.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DecodeError(f"payload is not valid UTF-8: {exc.reason} at byte {exc.start}") from exc
-    stripped = text.strip().lstrip("\ufeff")
+    stripped = text.strip().lstrip("\ufeff").strip()
     if not stripped:
         raise EmptyArticleError("payload is empty")
-    if stripped[0] in '{["' or stripped in ("null", "true", "false") or _is_number(stripped):
+    if _is_number(stripped):
+        raise InvalidSchemaError("expected a JSON object or string, got a number")
+    if stripped[0] in '{["' or stripped in ("null", "true", "false"):
         try:
             value = orjson.loads(stripped)
         except orjson.JSONDecodeError as exc:
-            if stripped[0] in '{"':
-                raise DecodeError(f"payload looks like JSON but is not: {exc}") from exc
+            # Only an object is surely meant as JSON; a lede may open with a quotation mark
+            # or a bracket ("[Breaking] ...") and is text.
+            if stripped[0] == "{":
+                raise DecodeError(f"payload looks like a JSON object but is not: {exc}") from exc
             return RawArticle(body=text)
         return _from_json(value)
     return RawArticle(body=text)
 
 
 def _is_number(text: str) -> bool:
+    """A bare number, as JSON writes one or as Python reads one ("1e999", "Infinity", "NaN")."""
     try:
         float(text)
     except ValueError:

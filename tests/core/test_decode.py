@@ -22,6 +22,12 @@ LIMIT = 1_000_000
             "body",
             "[Breaking] text starting with a bracket",
         ),
+        (
+            b'"We will not retreat," the commander said on Monday.',
+            "body",
+            '"We will not retreat," the commander said on Monday.',
+        ),
+        (b'\xef\xbb\xbf \n {"id": "bom", "body": "x"}', "body", "x"),
     ],
 )
 def test_decode_accepts_every_raw_shape(payload: bytes, field: str, expected: str) -> None:
@@ -45,6 +51,10 @@ def test_decode_ignores_unknown_fields() -> None:
         (b'{"body": ', "decode_error", "JSON"),
         (b"[1]", "invalid_schema", "list"),
         (b"true", "invalid_schema", "bool"),
+        (b"123", "invalid_schema", "number"),
+        (b"1e999", "invalid_schema", "number"),
+        (b"Infinity", "invalid_schema", "number"),
+        (b" -NaN ", "invalid_schema", "number"),
         (b'{"body": ["a"]}', "invalid_schema", "body"),
         (b'{"title": "t"}', "invalid_schema", "neither"),
         (b'{"body": ""}', "empty_article", "empty"),
