@@ -23,7 +23,7 @@ HEADLINE_MAX_WORDS = 40
 
 _ODD_CHAR = re.compile(
     "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\xa0\xad\u1680\u180e\u2000-\u200f\u2028-\u202f"
-    "\u205f-\u2064\u3000\ufeff\ufff9-\ufffb]"
+    "\u205f-\u2069\u3000\ufeff\ufff9-\ufffb]"
 )
 _SPACE_RUN = re.compile(r"[ ]{2,}")
 _BLANK_RUN = re.compile(r"\n{3,}")
@@ -49,13 +49,16 @@ class Cleaned:
 def _translation() -> dict[int, str | None]:
     """Map control, zero-width and exotic space characters to what the text should hold."""
     table: dict[int, str | None] = {}
-    for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]:
-        table[code] = None
-    table[0x09] = " "
+    # A control character stands between two words more often than inside one
+    # ("Sergey\0Lavrov"): it becomes a space, and space runs are folded afterwards.
+    for code in [*range(0x00, 0x0A), *range(0x0E, 0x20), *range(0x7F, 0xA0)]:
+        table[code] = " "
     for code in (0x0B, 0x0C, 0x85, 0x2028, 0x2029):
         table[code] = "\n"
-    # Zero-width and direction marks, soft hyphen, byte-order mark, interlinear marks.
-    for code in (0x00AD, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F)):
+    # Zero-width and direction marks and isolates, soft hyphen, byte-order mark,
+    # interlinear marks.
+    for code in (0x00AD, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                 *range(0x2066, 0x206A)):  # fmt: skip
         table[code] = None
     for code in (0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0xFFF9, 0xFFFA, 0xFFFB):
         table[code] = None

@@ -225,7 +225,7 @@ def test_clean_trailing_caption_credit_cut() -> None:
     [
         ("a\r\nb\rc", "a\nb\nc"),
         ("a\u200bb\ufeffc\u00adD", "abcD"),
-        ("a\x00b\x07c\x1bd", "abcd"),
+        ("a\x00b\x07c\x1bd", "a b c d"),
         ("a\tb\u00a0c\u2009d   e", "a b c d e"),
         ("p1\n\n\n\n\np2", "p1\n\np2"),
         ("line\u2028next", "line\nnext"),
@@ -279,3 +279,14 @@ def test_clean_offsets_of_body_sentences_are_stable(scraped: Cleaned) -> None:
     expected = [scraped.text.index(p) + p.index("Peskov") for p in (PARA_1, PARA_2)]
     assert found == expected
     assert scraped.text.count("Peskov") == SCRAPED.count("Peskov")
+
+
+def test_clean_control_character_between_words_separates_them() -> None:
+    assert clean_text("Sergey\x00Lavrov met\x07Antony Blinken.").text == (
+        "Sergey Lavrov met Antony Blinken."
+    )
+
+
+def test_clean_drops_bidirectional_isolates() -> None:
+    text = "The \u2066Kremlin\u2069 said \u2067nothing\u2068 more.\u2069"
+    assert clean_text(text).text == "The Kremlin said nothing more."
