@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from streams import __version__
 from streams.core.decode import decode_message
 from streams.core.steps import STEPS, Document
-from streams.core.temporal.published import format_published, parse_timestamp, utc_iso
+from streams.core.temporal.published import (
+    PLAUSIBLE_YEARS,
+    format_published,
+    parse_timestamp,
+    plausible,
+    utc_iso,
+)
 from streams.errors import BadMessageError, InvalidSchemaError
 from streams.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle
 
@@ -115,13 +121,20 @@ def _enrich(payload: bytes, ctx: MessageContext, options: CoreOptions) -> Enrich
     )
 
 
+#: Longest IANA zone name accepted ("America/Argentina/ComodRivadavia" is 32 characters).
+MAX_ZONE_CHARS = 64
+
+
 def _check_zone(name: str | None) -> str | None:
     if not name:
         return None
+    unknown = InvalidSchemaError(f"tz: unknown IANA time zone {name[:MAX_ZONE_CHARS]!r}")
+    if len(name) > MAX_ZONE_CHARS:
+        raise unknown
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidSchemaError(f"tz: unknown IANA time zone {name[:64]!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: "Europe" is a folder
+        raise unknown from exc
     return name
 
 
@@ -134,4 +147,9 @@ def _received_at(raw: RawArticle, source_tz: str | None) -> datetime | None:
         raise InvalidSchemaError(
             f"received_at: not an ISO 8601 timestamp: {raw.received_at[:64]!r}"
         ) from exc
+    if not plausible(moment):
+        years = f"{PLAUSIBLE_YEARS.start}-{PLAUSIBLE_YEARS.stop - 1}"
+        raise InvalidSchemaError(
+            f"received_at: {raw.received_at[:64]!r} is not in the years {years}"
+        )
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

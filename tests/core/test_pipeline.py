@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 
 from streams.core import steps
@@ -145,3 +146,31 @@ def test_pipeline_core_imports_no_kafka() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, f"the core imported {proc.stdout.strip()}"
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"tz": "Europe"}, "tz: unknown"),  # a folder of the zone database, not a zone
+        ({"tz": "A" * 100_000}, "tz: unknown"),
+        ({"received_at": "9999-12-31T23:59:59Z"}, "received_at"),
+        ({"received_at": "0001-01-01T00:00:00Z"}, "received_at"),
+    ],
+)
+def test_pipeline_out_of_range_fields_are_invalid_schema_naming_the_field(
+    fields: dict[str, str], words: str
+) -> None:
+    payload = orjson.dumps({"body": "KYIV, March 5 - Troops moved yesterday.", **fields})
+    result = enrich(payload)
+    assert isinstance(result, DeadLetter)
+    assert result.error.type == "invalid_schema"
+    assert result.error.message.startswith(words)
+    assert "site-packages" not in result.error.message
+
+
+def test_pipeline_implausible_published_at_is_not_taken_for_the_publication_time() -> None:
+    payload = orjson.dumps({"body": "Troops moved yesterday.", "published_at": "0001-01-01"})
+    result = enrich(payload, MessageContext(reference_time=datetime(2026, 3, 4, tzinfo=UTC)))
+    assert isinstance(result, EnrichedArticle)
+    assert result.published_at is None
+    assert [t.value for t in result.timexes] == ["2026-03-03"]

@@ -12,7 +12,9 @@ from streams.core.temporal.dateline import find_dateline
 from streams.models import PublishedSource
 
 __all__ = [
+    "PLAUSIBLE_YEARS",
     "PublishedTime",
+    "plausible",
     "parse_timestamp",
     "resolve_published",
     "format_published",
@@ -25,6 +27,15 @@ DATELINE_LINES = 5
 DATELINE_CHARS = 400
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d\d-\d\d$")
+
+#: Years a message's own time stamps may name: outside them a stamp is a mistake, and the
+#: relative times resolved against it would leave the calendar ("yesterday" of 0001-01-01).
+PLAUSIBLE_YEARS = range(1900, 2200)
+
+
+def plausible(moment: datetime) -> bool:
+    """Whether a stamp's year is in PLAUSIBLE_YEARS."""
+    return moment.year in PLAUSIBLE_YEARS
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,8 @@ def _from_field(value: str, source_tz: str | None) -> tuple[datetime, bool] | No
     try:
         parsed = parse_timestamp(value, source_tz if _tz(source_tz) else None)
     except ValueError:
+        return None
+    if not plausible(parsed):
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
