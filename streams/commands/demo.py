@@ -19,6 +19,7 @@ from pathlib import Path
 
 from streams.commands.alerts import AlertFilter, follow_alerts, format_alert
 from streams.commands.broker import EmbeddedBroker, stop_process_group
+from streams.commands.console import plural
 from streams.commands.produce import iter_file_messages, produce_records, sample_feed_path
 from streams.models import Alert, Level
 
@@ -79,7 +80,7 @@ def run_demo(
             broker=broker.bootstrap, broker_kind="embedded", partitions=partitions, metrics_port=0
         )
         asyncio.run(ensure_topics(settings))
-        on_status(f"topics created ({partitions} partitions each)")
+        on_status(f"topics created ({plural(partitions, 'partition')} each)")
         log_path = workdir / "worker.log"
         extra = {"NEWSSTREAM_PARTITIONS": str(partitions), "NEWSSTREAM_DATA_DIR": str(workdir)}
         with worker_process(broker.bootstrap, log_path=log_path, extra_env=extra) as worker:

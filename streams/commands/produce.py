@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from streams.commands.console import plural
 from streams.errors import NewsstreamError
 
 if TYPE_CHECKING:
@@ -156,5 +157,5 @@ def cmd_produce(args: argparse.Namespace) -> int:
     if args.json:
         print(orjson.dumps({"topic": topic, "sent": sent, "files": len(paths)}).decode())
     else:
-        print(f"published {sent} messages from {len(paths)} file(s) to {topic}")
+        print(f"published {plural(sent, 'message')} from {plural(len(paths), 'file')} to {topic}")
     return 0

@@ -7,6 +7,8 @@ import asyncio
 
 import orjson
 
+from streams.commands.console import plural
+
 __all__ = ["cmd_topics"]
 
 
@@ -22,5 +24,5 @@ def cmd_topics(args: argparse.Namespace) -> int:
         return 0
     for info in infos:
         state = "created" if info.created else ("exists" if info.exists else "missing")
-        print(f"{info.name:<24} {info.partitions:>4} partitions  {state}")
+        print(f"{info.name:<24} {plural(info.partitions, 'partition'):>14}  {state}")
     return 0 if all(i.exists for i in infos) else 1
