@@ -94,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--flush", action="store_true", help="flush after every line")
 
     p = _command(sub, cmd_produce, "newsstream produce feed.jsonl page.html")
-    p.add_argument("paths", nargs="*", help="files: .jsonl = one message per line, else one each")
+    p.add_argument(
+        "paths", nargs="*", help="files or folders: .jsonl = a message per line, else one each"
+    )
     p.add_argument("--sample", action="store_true", help="also publish the bundled sample feed")
     p.add_argument("--topic", help="topic to publish to (default: NEWSSTREAM_TOPIC_RAW)")
     _add_json(p, "print a JSON summary")

@@ -59,6 +59,25 @@ def _key_of(line: bytes) -> bytes | None:
     return None
 
 
+def files_of(paths: Sequence[Path]) -> list[Path]:
+    """The files to publish: each file given, and every file of a folder given (sorted,
+    hidden ones left out), so a folder of scraped pages goes in one command."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise NewsstreamError(f"{path}: no such file or folder")
+    return found
+
+
 def iter_file_messages(path: Path) -> Iterator[RawRecord]:
     """Raw messages of a file: one per non-blank line of JSONL, else the whole file as one."""
     if not path.is_file():
@@ -145,11 +164,13 @@ def cmd_produce(args: argparse.Namespace) -> int:
     from streams.settings import load_settings
 
     settings = load_settings()
-    paths = [Path(p) for p in args.paths]
+    paths = files_of([Path(p) for p in args.paths])
     if args.sample:
         paths.insert(0, sample_feed_path())
     if not paths:
-        raise NewsstreamError("nothing to publish: give files, or --sample for the bundled feed")
+        raise NewsstreamError(
+            "nothing to publish: give files or folders, or --sample for the bundled feed"
+        )
     records = [record for path in paths for record in iter_file_messages(path)]
     progress = _progress("published", len(records)) if not args.json else None
     sent = asyncio.run(produce_records(settings, records, topic=args.topic, on_sent=progress))

@@ -10,6 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from streams.errors import NewsstreamError
 from tests.support.articles import BAD_MESSAGES, CALM_SPORT, CLEAN_ESCALATION, SCRAPED_ESCALATION
 
 
@@ -166,3 +167,22 @@ def test_cli_bench_runs_one_mode(capsys: pytest.CaptureFixture[str]) -> None:
         build_parser().parse_args(["bench", "--core", "--stream"])
     assert exc.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_cli_produce_takes_the_files_of_a_folder(tmp_path: Path) -> None:
+    from streams.commands.produce import files_of
+
+    (tmp_path / "pages" / "more").mkdir(parents=True)
+    (tmp_path / "pages" / "b.html").write_text("<p>x</p>")
+    (tmp_path / "pages" / "more" / "a.txt").write_text("x")
+    (tmp_path / "pages" / ".hidden").write_text("x")
+    single = tmp_path / "feed.jsonl"
+    single.write_text("{}\n")
+    found = files_of([tmp_path / "pages", single])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+        "pages/b.html",
+        "pages/more/a.txt",
+        "feed.jsonl",
+    ]
+    with pytest.raises(NewsstreamError, match="no such file or folder"):
+        files_of([tmp_path / "missing"])
