@@ -73,8 +73,11 @@ def run_demo(
     from streams.settings import Settings
 
     started = time.monotonic()
-    workdir = Path(tempfile.mkdtemp(prefix="newsstream-demo-"))
-    with EmbeddedBroker() as broker:
+    with (
+        tempfile.TemporaryDirectory(prefix="newsstream-demo-") as scratch,
+        EmbeddedBroker() as broker,
+    ):
+        workdir = Path(scratch)  # the worker's state and log, removed when the demo ends
         on_status(f"embedded broker listening on {broker.bootstrap} (pid {broker.pid})")
         settings = Settings(
             broker=broker.bootstrap, broker_kind="embedded", partitions=partitions, metrics_port=0
@@ -84,7 +87,7 @@ def run_demo(
         log_path = workdir / "worker.log"
         extra = {"NEWSSTREAM_PARTITIONS": str(partitions), "NEWSSTREAM_DATA_DIR": str(workdir)}
         with worker_process(broker.bootstrap, log_path=log_path, extra_env=extra) as worker:
-            on_status(f"worker started (pid {worker.pid}, log {log_path})")
+            on_status(f"worker started (pid {worker.pid}, log {log_path} until the demo ends)")
             sent = asyncio.run(produce_records(settings, iter_file_messages(feed)))
             on_status(
                 f"published {sent} articles from {feed.name}; waiting for alerts (Ctrl-C stops)"

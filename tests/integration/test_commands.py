@@ -72,8 +72,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def test_commands_demo_shows_alerts_and_leaves_no_process() -> None:
-    proc = run_cli(["demo", "--exit-after-idle", "6"], {}, timeout=300)
+def test_commands_demo_shows_alerts_and_leaves_no_process_nor_folder(tmp_path: Path) -> None:
+    proc = run_cli(["demo", "--exit-after-idle", "6"], {"TMPDIR": str(tmp_path)}, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
     assert "first alert" in out
@@ -82,3 +82,4 @@ def test_commands_demo_shows_alerts_and_leaves_no_process() -> None:
     pids = [int(p) for p in re.findall(r"\(pid (\d+)", out)]
     assert len(pids) == 2, out
     assert not any(_alive(pid) for pid in pids)
+    assert not list(tmp_path.glob("newsstream-demo-*"))
