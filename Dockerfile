@@ -1,6 +1,7 @@
 # One image, one command per role: `worker` (default), `topics --create`, `produce --sample`,
 # `alerts`, `enrich`. Build: docker build -t newsstream:latest .
-FROM python:3.11-slim
+# Exact versions, so a rebuild gets the same base (bump them deliberately).
+FROM python:3.11.14-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

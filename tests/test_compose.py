@@ -47,16 +47,22 @@ needs_compose = pytest.mark.skipif(
 )
 
 
-def _compose(*args: str) -> subprocess.CompletedProcess[str]:
+def _compose(
+    *args: str, files: tuple[Path, ...] = (COMPOSE_FILE,), env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     assert COMPOSE is not None
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("COMPOSE_", "DOCKER_", "KAFKA_", "NEWSSTREAM_"))
+    }
     return subprocess.run(
-        [COMPOSE, "-f", str(COMPOSE_FILE), *args],
+        [COMPOSE, *(arg for f in files for arg in ("-f", str(f))), *args],
         capture_output=True,
         text=True,
         timeout=60,
         cwd=ROOT,
-        env=env,
+        env=clean | (env or {}),
         check=False,
     )
 
@@ -129,9 +135,84 @@ def test_compose_kafka_advertises_listener(listener: str, address: str) -> None:
 
 
 @needs_compose
-def test_compose_kafka_publishes_host_port() -> None:
+def test_compose_kafka_publishes_host_port_on_loopback_only() -> None:
     ports = _service("kafka")["ports"]
-    assert {(str(p["published"]), p["target"]) for p in ports} == {("9092", 9092)}
+    assert {(p.get("host_ip"), str(p["published"]), p["target"]) for p in ports} == {
+        ("127.0.0.1", "9092", 9092)
+    }
+
+
+@needs_compose
+def test_compose_kafka_logs_live_on_a_named_volume() -> None:
+    kafka = _service("kafka")
+    mounts = {m["target"]: m for m in kafka["volumes"]}
+    log_dir = kafka["environment"]["KAFKA_LOG_DIRS"]
+    assert mounts[log_dir]["type"] == "volume"
+    assert mounts[log_dir]["source"] in _config()["volumes"]
+
+
+@needs_compose
+@pytest.mark.parametrize("service", ["kafka", "worker"])
+def test_compose_image_is_pinned_to_an_exact_version(service: str) -> None:
+    image = _service(service)["image"]
+    assert re.fullmatch(r"apache/kafka:\d+\.\d+\.\d+|newsstream:latest", image), image
+    base = re.search(r"^FROM (\S+)", DOCKERFILE.read_text(encoding="utf-8"), re.MULTILINE)
+    assert base is not None
+    assert re.fullmatch(r"python:\d+\.\d+\.\d+-slim-\w+|\S+@sha256:[0-9a-f]{64}", base[1])
+
+
+SASL_FILE = ROOT / "docker-compose.sasl.yml"
+SASL_ENV = {"KAFKA_PUBLIC_HOST": "kafka.example.org", "KAFKA_SASL_PASSWORD": "0123abcd"}
+
+
+@needs_compose
+def test_compose_sasl_override_adds_an_authenticated_listener() -> None:
+    result = _compose("config", "--format", "json", files=(COMPOSE_FILE, SASL_FILE), env=SASL_ENV)
+    assert result.returncode == 0, result.stderr
+    kafka = json.loads(result.stdout)["services"]["kafka"]
+    env = kafka["environment"]
+    protocols = dict(p.split(":") for p in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert protocols["SASL_HOST"] == "SASL_PLAINTEXT"
+    assert "SASL_HOST://kafka.example.org:9094" in env["KAFKA_ADVERTISED_LISTENERS"]
+    assert (
+        'user_newsstream="0123abcd"' in env["KAFKA_LISTENER_NAME_SASL__HOST_PLAIN_SASL_JAAS_CONFIG"]
+    )
+    published = {(p.get("host_ip"), str(p["published"])) for p in kafka["ports"]}
+    assert published == {("127.0.0.1", "9092"), (None, "9094")}
+
+
+@needs_compose
+def test_compose_sasl_override_refuses_to_start_without_a_password() -> None:
+    env = {"KAFKA_PUBLIC_HOST": "kafka.example.org"}
+    result = _compose("config", "--quiet", files=(COMPOSE_FILE, SASL_FILE), env=env)
+    assert result.returncode != 0
+    assert "KAFKA_SASL_PASSWORD" in result.stderr
+
+
+@needs_compose
+@pytest.mark.parametrize(
+    ("env", "rules_file", "host_file"),
+    [
+        ({}, "", ROOT / "streams" / "samples" / "rules.yaml"),
+        (
+            {"NEWSSTREAM_RULES": "/srv/desk.yaml"},
+            "/etc/newsstream/rules.yaml",
+            Path("/srv/desk.yaml"),
+        ),
+    ],
+)
+def test_compose_rules_file_is_mounted_and_used_only_when_named(
+    env: dict[str, str], rules_file: str, host_file: Path
+) -> None:
+    result = _compose("config", "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
+    for name in ("topics", "worker", "producer"):
+        service = services[name]
+        assert service["environment"]["NEWSSTREAM_RULES_FILE"] == rules_file
+        mount = next(m for m in service["volumes"] if m["target"] == "/etc/newsstream/rules.yaml")
+        assert Path(mount["source"]) == host_file
+        assert mount["read_only"] is True
 
 
 @needs_compose
@@ -150,11 +231,15 @@ def test_compose_service_waits_for(service: str, dependency: str, condition: str
 
 
 @needs_compose
-def test_compose_worker_is_scalable() -> None:
+def test_compose_worker_is_scalable_with_metrics_on_loopback() -> None:
     worker = _service("worker")
     assert "container_name" not in worker
-    assert not worker.get("ports"), "a fixed host port stops `--scale worker=3`"
     assert "9100" in [str(port) for port in worker.get("expose", [])]
+    (port,) = worker["ports"]
+    assert port["host_ip"] == "127.0.0.1"
+    assert port["target"] == 9100
+    low, _, high = str(port["published"]).partition("-")
+    assert int(high) - int(low) >= 2, "a single host port stops `--scale worker=3`"
 
 
 @needs_compose
@@ -195,7 +280,7 @@ def test_compose_one_shot_service_skips_metrics_healthcheck(service: str) -> Non
 @pytest.mark.parametrize(
     "pattern",
     [
-        r"^FROM python:3\.11-slim\b",
+        r"^FROM python:3\.11\.\d+-slim\b",
         r"^RUN pip install --no-deps \.",
         r"^USER (?!root\b|0\b)\S+",
         r"^EXPOSE 9100\b",
