@@ -4,6 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LINTED := streams tests benchmarks
+# The venv is not on PATH: say how to reach `newsstream` from the user's own shell.
+PATH_HINT := echo "-- newsstream is installed in $(abspath $(BIN)): run '. $(VENV)/bin/activate' to have it on PATH (or call $(abspath $(BIN))/newsstream)"
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo test unit integration integration-kafka kafka-jars lint format schemas docs bench eval clean
@@ -18,8 +20,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install newsstream with its test tools
+	@$(PATH_HINT)
 
+# The hint comes first: the Ctrl-C that stops the demo stops make too.
 demo: $(STAMP) ## embedded broker + worker + sample feed, alerts live until Ctrl-C
+	@$(PATH_HINT)
 	$(BIN)/newsstream demo
 
 test: lint ## lint, type-check, then the whole test suite (unit, agents, integration)

@@ -13,6 +13,7 @@ __all__ = [
     "InvalidSchemaError",
     "EmptyArticleError",
     "TooLargeError",
+    "PublishRefusedError",
     "ConfigError",
     "BrokerUnavailableError",
     "ERROR_TYPES",
@@ -25,14 +26,18 @@ ERROR_TYPES: dict[ErrorType, str] = {
     'string (`{` or `"`) but does not parse as JSON',
     "invalid_schema": "valid JSON that is no article: an array, a number, `true`, `false` or "
     "`null`; an object with a field of the wrong JSON type (an integer `id` is accepted) or "
-    "an `id` over 512 characters; an object with neither `body` nor `html`; an unknown IANA "
-    "`tz`; a `received_at` that is not ISO 8601; on the internal stories topic, a record that "
-    "is not an enriched article",
+    "an `id` over 512 characters or with a line break or other control character; an object "
+    "with neither `body` nor `html`; an unknown IANA `tz`; a `received_at` that is not ISO "
+    "8601; on the internal stories topic, a record that is not an enriched article",
     "empty_article": "nothing to read: an empty or blank payload or JSON string, an object "
     "whose `body` and `html` are both blank, no text left once markup and clutter are "
     "removed, or a text without letters (only digits, symbols or punctuation)",
     "too_large": "the payload is longer than `NEWSSTREAM_MAX_MESSAGE_BYTES` bytes (checked "
-    "first, before decoding)",
+    "first, before decoding); or the broker refused an output as larger than its topic "
+    "accepts, and the letter carries (an excerpt of) that output instead of the input",
+    "publish_refused": "the broker refused an output for good for another reason (an "
+    "invalid topic name, no permission to write to the topic, a record it rejects as "
+    "corrupt); the letter carries (an excerpt of) that output instead of the input",
     "internal_error": "an unexpected exception in the enrichment core, named in the message "
     "(a bug: please report it with the payload)",
 }
@@ -74,6 +79,12 @@ class TooLargeError(BadMessageError):
     """Dead-lettered as too_large (see ERROR_TYPES)."""
 
     error_type: ClassVar[ErrorType] = "too_large"
+
+
+class PublishRefusedError(BadMessageError):
+    """Dead-lettered as publish_refused (see ERROR_TYPES)."""
+
+    error_type: ClassVar[ErrorType] = "publish_refused"
 
 
 class ConfigError(NewsstreamError):

@@ -7,9 +7,10 @@ Unicode code points (Python string indices, not bytes or UTF-16 units), ``end`` 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "EntityType",
@@ -23,6 +24,7 @@ __all__ = [
     "Modality",
     "ErrorType",
     "PublishedSource",
+    "TruncatedField",
     "RawArticle",
     "Geo",
     "Entity",
@@ -62,9 +64,18 @@ Action = Literal[
 ]
 Modality = Literal["asserted", "negated", "hypothetical", "future", "reported"]
 ErrorType = Literal[
-    "decode_error", "invalid_schema", "empty_article", "too_large", "internal_error"
+    "decode_error",
+    "invalid_schema",
+    "empty_article",
+    "too_large",
+    "publish_refused",
+    "internal_error",
 ]
 PublishedSource = Literal["field", "html", "dateline", "message_timestamp"]
+#: The fields of an EnrichedArticle that are cut when it would not fit in one message.
+TruncatedField = Literal[
+    "html", "title", "url", "source", "text", "entities", "timexes", "quotes", "escalation.matches"
+]
 
 #: The escalation levels, lowest first: compare levels by their index here.
 LEVELS: tuple[Level, ...] = get_args(Level)
@@ -72,6 +83,9 @@ LEVELS: tuple[Level, ...] = get_args(Level)
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 #: The PLOVER-style actions, in the order an Escalation lists them.
 ACTIONS: tuple[Action, ...] = get_args(Action)
+
+#: Characters an id may not hold: C0 and C1 controls and the Unicode line separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 _UTC_STAMP = "ISO 8601 in UTC to the millisecond with a Z suffix (2024-04-12T11:05:00.000Z)"
 
@@ -101,8 +115,9 @@ class RawArticle(BaseModel):
     id: str | None = Field(
         default=None,
         max_length=512,
-        description="The producer's id of the article, at most 512 characters; it becomes "
-        "`article_id` (trimmed). When absent or blank, `article_id` is derived from `url`, "
+        description="The producer's id of the article, at most 512 characters without line "
+        "breaks or other control characters (it becomes the Kafka key and appears in logs); it "
+        "becomes `article_id` (trimmed). When absent or blank, `article_id` is derived from `url`, "
         "else from the cleaned text.",
     )
     source: str | None = Field(
@@ -139,8 +154,10 @@ class RawArticle(BaseModel):
     )
     lang: str | None = Field(
         default=None,
-        description="Language code of the text (ISO 639-1 expected, not checked); taken as "
-        "given instead of detecting the language.",
+        description="Language of the text, a BCP 47 tag whose primary subtag is an ISO 639 "
+        "code (`en`, `en-GB`, `pt_BR`); taken, normalised, instead of detecting the language. "
+        "Anything else is not an error: the language is detected and the enriched article's "
+        "`warnings` say so.",
     )
     tz: str | None = Field(
         default=None,
@@ -155,6 +172,14 @@ class RawArticle(BaseModel):
         "datelines without a year; an unreadable value dead-letters the message as "
         "invalid_schema.",
     )
+
+    @field_validator("id")
+    @classmethod
+    def _id_on_one_line(cls, value: str | None) -> str | None:
+        """An id becomes a Kafka key and a log field: a line break there would forge lines."""
+        if value is not None and _CONTROL.search(value):
+            raise ValueError("must not contain line breaks or other control characters")
+        return value
 
 
 class Geo(_Model):
@@ -369,6 +394,27 @@ class EnrichedArticle(_Model):
         "near-duplicate (within NEWSSTREAM_DEDUP_WINDOW_S); null for a new story. Set by the "
         "alert stage, so always null on the internal stories topic.",
     )
+    truncated: dict[TruncatedField, int] | None = Field(
+        default=None,
+        description="Null when the article is whole; otherwise what was left out. Reading "
+        "is bounded: `html` counts the characters of a page past its element or attribute "
+        "bound, left unparsed, and `text` the characters of the text past 50,000, left unread; "
+        "everything else describes the part read. The article is then fitted into one message "
+        "of NEWSSTREAM_MAX_OUTPUT_BYTES: per list field (entities, timexes, quotes, "
+        "escalation.matches), the number of items dropped (kept: the most mentioned entities "
+        "and the strongest matches, else the first in text order; always in text order); per "
+        "string field (text, title, url, source), the number of characters cut from its end "
+        "(added to what was unread). Items beyond a cut `text` are dropped. Level, score, "
+        "categories, actions, counts and the fingerprint still describe all that was read.",
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What in the raw message could not be used and was done without, one "
+        "line each, naming the field: a `published_at` that is not an ISO 8601 time (the "
+        "publication time then comes from the page, a dateline or the message timestamp), a "
+        "`lang` that is not a BCP 47 language tag (the language is then detected). Empty "
+        "when everything given was used.",
+    )
     pipeline_version: str = Field(description="Version of newsstream that enriched the article.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -407,7 +453,7 @@ class Alert(_Model):
     )
     summary: str = Field(
         description="escalation: the one or two sentences holding the strongest "
-        "non-negated matches, in article order (else the title or the text's start); "
+        "asserted or reported matches, in article order (else the title or the text's start); "
         "cut at 400 characters; spike: the count and the baseline in words."
     )
     article_id: str | None = Field(
@@ -432,11 +478,17 @@ class Alert(_Model):
         description="escalation: the article's `published_at` (same format, may be null); "
         "spike: null.",
     )
+    source: str | None = Field(
+        default=None, description="escalation: the article's `source` (may be null); spike: null."
+    )
+    url: str | None = Field(
+        default=None, description="escalation: the article's `url` (may be null); spike: null."
+    )
     created_at: str = Field(description=f"When the alert was made; {_UTC_STAMP}.")
     reason: str = Field(
         description="Why it fired, for people: the matching rules, level, score and strongest "
-        "term (and the story it repeats, for a near-duplicate that escalated), or the spike's "
-        "count against its threshold and baseline."
+        "asserted or reported term (and the story it repeats, for a near-duplicate that "
+        "escalated), or the spike's count against its threshold and baseline."
     )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -456,7 +508,8 @@ class ErrorInfo(_Model):
 
 class DeadLetter(_Model):
     """A message that could not be processed, on news.deadletter (schema
-    newsstream.deadletter/1), with its exact original bytes and where it was read."""
+    newsstream.deadletter/1), with its exact original bytes (an excerpt of them when the
+    letter would not fit in one message) and where it was read."""
 
     schema_: Literal["newsstream.deadletter/1"] = Field(
         default="newsstream.deadletter/1",
@@ -465,7 +518,21 @@ class DeadLetter(_Model):
     )
     error: ErrorInfo = Field(description="What was wrong with the message.")
     payload_b64: str = Field(
-        description="The message's exact original value, standard base64 (RFC 4648, padded)."
+        description="The message's exact original value, standard base64 (RFC 4648, padded); "
+        "when the letter would not fit in one message of NEWSSTREAM_MAX_OUTPUT_BYTES, only "
+        "its first bytes (at most 64 KiB) and `payload_excerpt` is true."
+    )
+    payload_size: int = Field(
+        description="Length in bytes of the whole original value, also when `payload_b64` "
+        "holds an excerpt."
+    )
+    payload_sha256: str = Field(
+        description="SHA-256 of the whole original value, 64 lowercase hex digits: finds the "
+        "message, or checks a copy of it, when `payload_b64` holds an excerpt."
+    )
+    payload_excerpt: bool = Field(
+        default=False,
+        description="True when `payload_b64` holds only the first bytes of the value.",
     )
     key_b64: str | None = Field(
         default=None,

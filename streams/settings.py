@@ -11,19 +11,20 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, Literal, Union, get_args, get_origin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from annotated_types import Ge, Gt, Le, Lt
-from pydantic import Field, SecretBytes, SecretStr, ValidationError
+from pydantic import Field, SecretBytes, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from streams.core.alerts.rules import Rule, default_rules, load_rules
-from streams.core.pipeline import CoreOptions
+from streams.core.pipeline import MAX_OUTPUT_BYTES, CoreOptions
 from streams.core.text.fingerprint import DUPLICATE_MAX_DISTANCE
 from streams.errors import ERROR_TYPES, ConfigError
 from streams.models import Level
@@ -32,6 +33,8 @@ __all__ = [
     "BrokerKind",
     "Settings",
     "load_settings",
+    "settings_from",
+    "describe_invalid",
     "configured_rules",
     "README_PATH",
     "settings_table",
@@ -41,8 +44,9 @@ __all__ = [
 ]
 
 
-#: Which broker newsstream talks to: Apache Kafka (or compatible), or the embedded one.
-BrokerKind = Literal["kafka", "embedded"]
+#: Which broker newsstream talks to: Apache Kafka (or compatible), or the embedded one;
+#: `auto` asks the broker (streams.runtime.kafka.idempotence_supported).
+BrokerKind = Literal["auto", "kafka", "embedded"]
 
 
 class Settings(BaseSettings):
@@ -62,9 +66,10 @@ class Settings(BaseSettings):
         "is allowed)",
     )
     broker_kind: BrokerKind = Field(
-        default="kafka",
+        default="auto",
         description="`embedded` turns off what the embedded broker lacks (the idempotent "
-        "producer); `kafka` for Apache Kafka and compatible brokers",
+        "producer); `kafka` for Apache Kafka and compatible brokers; `auto` asks the broker "
+        "whether it grants a producer id (plaintext only, else `kafka`)",
     )
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
         default="PLAINTEXT",
@@ -113,6 +118,15 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest raw payload in bytes; a larger one is dead-lettered as `too_large`",
     )
+    max_output_bytes: int = Field(
+        default=MAX_OUTPUT_BYTES,
+        ge=65_536,
+        description="Largest JSON value the worker and `newsstream enrich` write: a bigger "
+        "enriched article is cut down (its `truncated` field says what went), a dead letter "
+        "keeps only an excerpt of the payload. Topics newsstream creates accept the larger of "
+        "this and `NEWSSTREAM_MAX_MESSAGE_BYTES` plus 16 KiB (`max.message.bytes`, at least "
+        "Apache Kafka's default 1048588); a topic made otherwise must accept it too",
+    )
     source_tz: str | None = Field(
         default=None,
         description="IANA zone for times without offset when the message gives no `tz` (unset: "
@@ -137,6 +151,13 @@ class Settings(BaseSettings):
         gt=0,
         description="Near-duplicate window in seconds of event time (`received_at`): an "
         "article repeats a story seen at most this long before",
+    )
+    clock_tolerance_s: float = Field(
+        default=300.0,
+        ge=0,
+        description="How far in seconds an article's `received_at` or `published_at` may lie "
+        "ahead of its Kafka timestamp (else the worker's clock) before the alert stage clamps "
+        "it there: a producer's wrong clock cannot move the dedup and spike windows",
     )
     dedup_max_distance: int = Field(
         default=DUPLICATE_MAX_DISTANCE,
@@ -193,6 +214,29 @@ class Settings(BaseSettings):
         description="Log line format; `auto` is JSON when stderr is not a terminal, text on one",
     )
 
+    @field_validator("broker")
+    @classmethod
+    def _check_broker(cls, value: str) -> str:
+        """Every server is `host` or `host:port`: a bad port fails here, not in a client."""
+        for server in value.split(","):
+            host, colon, port = server.strip().removeprefix("kafka://").rpartition(":")
+            if not colon:
+                host, port = port, "9092"
+            if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+                raise ValueError(f"{server.strip()!r} is not host:port with a port from 1 to 65535")
+        return value
+
+    @field_validator("source_tz")
+    @classmethod
+    def _check_zone(cls, value: str | None) -> str | None:
+        """An unknown zone fails at start-up rather than leaving every time unconverted."""
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ValueError(f"{value!r} is not an IANA time zone (e.g. Europe/Paris)") from exc
+        return value
+
     def isolated(self, tag: str) -> Settings:
         """A copy with a consumer group and topic names of its own (benchmarks, tests)."""
         return self.model_copy(
@@ -223,6 +267,7 @@ class Settings(BaseSettings):
         """The plain options the enrichment core receives."""
         return CoreOptions(
             max_message_bytes=self.max_message_bytes,
+            max_output_bytes=self.max_output_bytes,
             source_tz=self.source_tz,
             ner_model=self.ner_model or None,
         )
@@ -251,10 +296,39 @@ class Settings(BaseSettings):
 @cache
 def load_settings() -> Settings:
     """Read the settings once at an entry point; ConfigError with the reason when invalid."""
+    return settings_from()
+
+
+def settings_from(options: Mapping[str, str] | None = None, **values: Any) -> Settings:
+    """The environment's settings with `values` set by a command; ConfigError when invalid.
+
+    `options` maps a field to the command-line option that set it, so that the message names
+    what the user typed (`--partitions`) rather than a variable they did not set.
+    """
     try:
-        return Settings()
+        return Settings(**values)
     except ValidationError as exc:
-        raise ConfigError(f"invalid configuration: {exc}") from exc
+        raise ConfigError(f"invalid configuration: {describe_invalid(exc, options)}") from exc
+
+
+def describe_invalid(exc: ValidationError, options: Mapping[str, str] | None = None) -> str:
+    """A settings validation error on one line: each variable, what is wrong, the value given.
+
+    A secret's value is never repeated.
+    """
+    problems = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else ""
+        name = (options or {}).get(field) or (f"NEWSSTREAM_{field.upper()}" if field else "")
+        message = str(error["msg"]).removeprefix("Value error, ")
+        message = message[:1].lower() + message[1:]
+        info = Settings.model_fields.get(field)
+        secret = info is not None and SecretStr in (info.annotation, *get_args(info.annotation))
+        given = error.get("input")
+        if error["type"] != "value_error" and not secret and isinstance(given, str | int | float):
+            message += f" (got {given[:80] if isinstance(given, str) else given!r})"
+        problems.append(f"{name}: {message}" if name else message)
+    return "; ".join(problems)
 
 
 def configured_rules(settings: Settings) -> tuple[Rule, ...]:

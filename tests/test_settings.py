@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 from pydantic import Field, SecretStr
 
+from streams.commands.broker import free_port
 from streams.errors import ConfigError
-from streams.runtime.kafka import client_kwargs, describe_broker, producer_kwargs
+from streams.runtime.kafka import (
+    client_kwargs,
+    describe_broker,
+    idempotence_supported,
+    producer_kwargs,
+)
 from streams.settings import Settings, load_settings, main, settings_table
 
 
@@ -27,9 +33,52 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_settings_reject_invalid_values(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSSTREAM_PARTITIONS", "zero")
     load_settings.cache_clear()
-    with pytest.raises(ConfigError, match="partitions"):
+    with pytest.raises(ConfigError, match="NEWSSTREAM_PARTITIONS"):
         load_settings()
     load_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("PARTITIONS", "abc", "input should be a valid integer"),
+        ("BROKER", "localhost:notaport", "is not host:port with a port from 1 to 65535"),
+        ("BROKER", "kafka://127.0.0.1:99999", "is not host:port"),
+        ("BROKER", "a:9092,,b:9092", "is not host:port"),
+        ("SOURCE_TZ", "Mars/Olympus", "is not an IANA time zone"),
+        ("SOURCE_TZ", "../etc/passwd", "is not an IANA time zone"),
+    ],
+)
+def test_settings_invalid_value_is_one_line_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, says: str
+) -> None:
+    monkeypatch.setenv(f"NEWSSTREAM_{variable}", value)
+    load_settings.cache_clear()
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    load_settings.cache_clear()
+    message = str(caught.value)
+    assert message.startswith(f"invalid configuration: NEWSSTREAM_{variable}: ")
+    assert says in message
+    assert "\n" not in message and "pydantic" not in message
+
+
+@pytest.mark.parametrize(
+    "broker", ["localhost:9092", "kafka://a:9092,b:9093", "broker-1", "[::1]:9092"]
+)
+def test_settings_accept_broker_lists(broker: str) -> None:
+    assert Settings(broker=broker).broker == broker
+
+
+def test_settings_accept_known_zones() -> None:
+    assert Settings(source_tz="Europe/Warsaw").source_tz == "Europe/Warsaw"
+
+
+def test_settings_command_options_are_named_as_typed() -> None:
+    from streams.settings import settings_from
+
+    with pytest.raises(ConfigError, match=r"^invalid configuration: --partitions: .*\(got 0\)$"):
+        settings_from({"partitions": "--partitions"}, partitions=0)
 
 
 def test_settings_keep_passwords_secret(
@@ -53,6 +102,15 @@ def test_settings_keep_passwords_secret(
 def test_settings_idempotence_only_on_apache_kafka() -> None:
     assert producer_kwargs(Settings(broker_kind="kafka"))["enable_idempotence"] is True
     assert producer_kwargs(Settings(broker_kind="embedded"))["enable_idempotence"] is False
+
+
+def test_settings_auto_broker_kind_counts_a_silent_broker_as_kafka() -> None:
+    """Nothing answers: the producer is idempotent, and its start says the broker is down."""
+    silent = Settings(broker=f"127.0.0.1:{free_port()}")
+    assert silent.broker_kind == "auto"
+    assert idempotence_supported(silent) is True
+    secured = Settings(broker=silent.broker, security_protocol="SSL")
+    assert idempotence_supported(secured) is True
 
 
 def test_settings_round_trip_through_worker_environment(monkeypatch: pytest.MonkeyPatch) -> None:

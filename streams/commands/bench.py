@@ -229,12 +229,13 @@ def _bench_stream(
     broker: str, kind: BrokerKind, count: int, partitions: int, size: int
 ) -> dict[str, Any]:
     from streams.runtime.topics import TopicSpec, create_topics, ensure_topics
-    from streams.settings import Settings
+    from streams.settings import settings_from
 
     articles = bench_articles(count, size)
     run = f"bench-{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory() as workdir:
-        settings = Settings(
+        settings = settings_from(
+            {"partitions": "--partitions"},
             broker=broker,
             broker_kind=kind,
             partitions=partitions,
@@ -299,11 +300,10 @@ def _restart(settings: Settings, log: Path, env: dict[str, str]) -> dict[str, An
 def cmd_bench(args: argparse.Namespace) -> int:
     """Measure throughput, latency and memory of the core or the stream."""
     if args.mode == "stream":
-        broker = None
-        if args.broker:
-            from streams.settings import load_settings
+        from streams.settings import load_settings, settings_from
 
-            broker = load_settings().bootstrap_servers
+        settings_from({"partitions": "--partitions"}, partitions=args.partitions)  # before a start
+        broker = load_settings().bootstrap_servers if args.broker else None
         result = bench_stream(args.articles, args.partitions, args.size, broker)
     else:
         result = bench_core(args.articles, size=args.size)

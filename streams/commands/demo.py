@@ -16,14 +16,18 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from streams.commands.alerts import AlertFilter, follow_alerts, format_alert
-from streams.commands.broker import EmbeddedBroker, stop_process_group
+from streams.commands.broker import EmbeddedBroker, export_lines, stop_process_group
 from streams.commands.console import plural
 from streams.commands.produce import iter_file_messages, produce_records, sample_feed_path
 from streams.models import Alert, Level
 
-__all__ = ["worker_process", "run_demo", "cmd_demo"]
+if TYPE_CHECKING:
+    from streams.settings import Settings
+
+__all__ = ["worker_process", "demo_settings", "run_demo", "cmd_demo"]
 
 #: With --exit-after-idle: how long to wait for the worker's first alert before giving up.
 FIRST_ALERT_TIMEOUT_S = 120.0
@@ -59,6 +63,22 @@ def worker_process(
         stop_process_group(proc, WORKER_STOP_TIMEOUT_S)
 
 
+def demo_settings(partitions: int = 4) -> Settings:
+    """The demo's settings, checked before anything starts: the environment's, on the
+    embedded broker, with `partitions` (ConfigError naming --partitions when out of range)."""
+    from streams.runtime.app import check_startup
+    from streams.settings import settings_from
+
+    settings = settings_from(
+        {"partitions": "--partitions"},
+        broker_kind="embedded",
+        partitions=partitions,
+        metrics_port=0,
+    )
+    check_startup(settings)
+    return settings
+
+
 def run_demo(
     feed: Path,
     *,
@@ -67,21 +87,25 @@ def run_demo(
     on_alert: Callable[[Alert, float], None],
     partitions: int = 4,
     idle_exit: float | None = None,
+    port: int | None = None,
 ) -> int:
-    """Run the whole pipeline locally until Ctrl-C (or `idle_exit` s without alerts)."""
-    from streams.runtime.topics import ensure_topics
-    from streams.settings import Settings
+    """Run the whole pipeline locally until Ctrl-C (or `idle_exit` s without alerts).
 
+    The broker listens on `port` (default: a free one); the status says how to reach it.
+    """
+    from streams.runtime.topics import ensure_topics
+
+    checked = demo_settings(partitions)
     started = time.monotonic()
     with (
         tempfile.TemporaryDirectory(prefix="newsstream-demo-") as scratch,
-        EmbeddedBroker() as broker,
+        EmbeddedBroker(port=port) as broker,
     ):
         workdir = Path(scratch)  # the worker's state and log, removed when the demo ends
         on_status(f"embedded broker listening on {broker.bootstrap} (pid {broker.pid})")
-        settings = Settings(
-            broker=broker.bootstrap, broker_kind="embedded", partitions=partitions, metrics_port=0
-        )
+        lines = "\n".join(export_lines(broker.bootstrap))
+        on_status(f"to publish to it from another shell (newsstream produce FILE):\n{lines}")
+        settings = checked.model_copy(update={"broker": broker.bootstrap})
         asyncio.run(ensure_topics(settings))
         on_status(f"topics created ({plural(partitions, 'partition')} each)")
         log_path = workdir / "worker.log"
@@ -135,6 +159,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         on_alert=show,
         partitions=args.partitions,
         idle_exit=args.exit_after_idle,
+        port=args.port,
     )
     status(f"stopped after {shown[0]} alerts; broker and worker are shut down")
     return 0

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import get_args
 
 from streams import __version__
 from streams.commands.alerts import cmd_alerts
 from streams.commands.bench import cmd_bench
+from streams.commands.broker import DEFAULT_PORT, cmd_broker
 from streams.commands.demo import cmd_demo
 from streams.commands.enrich import cmd_enrich
 from streams.commands.produce import cmd_produce
+from streams.commands.tail import cmd_tail
 from streams.commands.topics import cmd_topics
 from streams.commands.worker import cmd_worker
-from streams.models import LEVELS
+from streams.models import LEVELS, Category
 
 __all__ = ["build_parser"]
 
@@ -56,6 +59,19 @@ def _add_idle_stop(parser: argparse.ArgumentParser, flag: str, default: str = ""
     )
 
 
+def _add_follow(parser: argparse.ArgumentParser, noun: str) -> None:
+    """The options of a command that follows a topic: where to start and when to stop."""
+    parser.add_argument("--from-beginning", action="store_true", help="replay the topic first")
+    parser.add_argument("--max", type=int, help=f"stop after this many {noun}")
+    _add_idle_stop(parser, "--idle-timeout")
+    parser.add_argument(
+        "--max-wait",
+        type=float,
+        metavar="SECONDS",
+        help="exit with code 1 after this long without the broker (default: keep retrying)",
+    )
+
+
 def _add_partitions(parser: argparse.ArgumentParser, when: str = "") -> None:
     """--partitions: how many partitions each topic of a local pipeline gets."""
     parser.add_argument("--partitions", type=int, default=4, help=f"partitions per topic{when}")
@@ -81,11 +97,28 @@ def build_parser() -> argparse.ArgumentParser:
     _add_level(p, "medium")
     _add_partitions(p)
     _add_idle_stop(p, "--exit-after-idle", " (default: run until Ctrl-C)")
+    p.add_argument("--port", type=int, help="the embedded broker's port (default: a free one)")
+
+    p = _command(sub, cmd_broker, "newsstream broker --port 9092")
+    p.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})"
+    )
 
     _command(sub, cmd_worker, "NEWSSTREAM_BROKER=localhost:9092 newsstream worker")
 
-    p = _command(sub, cmd_enrich, "newsstream enrich - < articles.jsonl > enriched.jsonl")
-    p.add_argument("path", nargs="?", default="-", help="JSONL file, or - for stdin (default)")
+    p = _command(
+        sub,
+        cmd_enrich,
+        "newsstream enrich - < articles.jsonl > enriched.jsonl\n"
+        "  newsstream enrich --article --pretty page.html",
+    )
+    p.add_argument("path", nargs="?", default="-", help="input file, or - for stdin (default)")
+    p.add_argument(
+        "--article",
+        action="store_true",
+        help="the whole input is one article (text, HTML or a JSON object), not JSONL",
+    )
+    p.add_argument("--pretty", action="store_true", help="indent the JSON output")
     p.add_argument(
         "--reference-time",
         metavar="ISO",
@@ -101,14 +134,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--topic", help="topic to publish to (default: NEWSSTREAM_TOPIC_RAW)")
     _add_json(p, "print a JSON summary")
 
-    p = _command(sub, cmd_alerts, "newsstream alerts --level high --category military")
+    p = _command(
+        sub,
+        cmd_alerts,
+        "newsstream alerts --level high --category military\n"
+        "  newsstream alerts --topic alerts.baltic --max-wait 60",
+    )
     _add_level(p, "none")
-    p.add_argument("--category", action="append", help="keep alerts with this category (repeat)")
+    p.add_argument(
+        "--category",
+        action="append",
+        choices=get_args(Category),
+        metavar="CATEGORY",
+        help=f"keep alerts with this category (repeat): {', '.join(get_args(Category))}",
+    )
     p.add_argument("--entity", help="keep alerts naming this entity (substring, any case)")
-    p.add_argument("--from-beginning", action="store_true", help="replay the topic first")
-    p.add_argument("--max", type=int, help="stop after this many alerts")
-    _add_idle_stop(p, "--idle-timeout")
+    p.add_argument("--topic", help="follow this topic, e.g. a rule's (default: news.alerts)")
+    _add_follow(p, "alerts")
     _add_json(p, "one JSON alert per line")
+
+    p = _command(
+        sub,
+        cmd_tail,
+        "newsstream tail news.deadletter --from-beginning\n"
+        "  newsstream tail news.enriched --json --max 10",
+    )
+    p.add_argument("topic", help="the topic to show, e.g. news.deadletter or news.enriched")
+    _add_follow(p, "records")
+    _add_json(p, "each record's value as one JSON line")
 
     p = _command(sub, cmd_topics, "newsstream topics --create")
     p.add_argument("--create", action="store_true", help="create missing topics")

@@ -38,8 +38,11 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 @dataclass(frozen=True)
 class RawRecord:
+    """A raw message to publish, and where it comes from (for messages about it)."""
+
     key: bytes | None
     value: bytes
+    origin: str = ""  # "feed.jsonl line 3", "page.html"
 
 
 def sample_feed_path() -> Path:
@@ -84,19 +87,38 @@ def iter_file_messages(path: Path) -> Iterator[RawRecord]:
         raise NewsstreamError(f"{path}: no such file")
     if path.suffix.lower() in JSONL_SUFFIXES:
         with path.open("rb") as handle:
-            for line in handle:
+            for number, line in enumerate(handle, 1):
                 line = line.rstrip(b"\r\n")
                 if line.strip():
-                    yield RawRecord(_key_of(line), line)
+                    yield RawRecord(_key_of(line), line, f"{path} line {number}")
         return
-    yield RawRecord(path.name.encode("utf-8"), path.read_bytes())
+    yield RawRecord(path.name.encode("utf-8"), path.read_bytes(), str(path))
+
+
+def within_limit(
+    records: Iterator[RawRecord], limit: int, on_skip: Callable[[str], None]
+) -> Iterator[RawRecord]:
+    """The records of at most `limit` bytes; each larger one is reported and left out.
+
+    The worker would only dead-letter it as too_large (and the broker may refuse it), so it
+    is not sent; the other files still are.
+    """
+    for record in records:
+        if len(record.value) > limit:
+            on_skip(
+                f"{record.origin or 'a message'}: {len(record.value):,} bytes, over "
+                f"NEWSSTREAM_MAX_MESSAGE_BYTES ({limit:,}): skipped"
+            )
+            continue
+        yield record
 
 
 async def _producer(settings: Settings) -> AIOKafkaProducer:
     from aiokafka import AIOKafkaProducer
 
-    from streams.runtime.kafka import producer_kwargs, start_client
+    from streams.runtime.kafka import idempotence_supported, producer_kwargs, start_client
 
+    await asyncio.to_thread(idempotence_supported, settings)  # may ask the broker: not on the loop
     producer = AIOKafkaProducer(**producer_kwargs(settings))
     await start_client(producer, settings)
     return producer
@@ -111,26 +133,40 @@ async def produce_records(
     batch: int = 500,
 ) -> int:
     """Publish records to news.raw (or `topic`) and wait for every acknowledgement."""
+    from aiokafka.errors import KafkaError
+
+    target = topic or settings.topic_raw
     producer = await _producer(settings)
-    sent = 0
-    pending: list[Awaitable[object]] = []
     try:
-        for record in records:
-            pending.append(
-                await producer.send(topic or settings.topic_raw, record.value, key=record.key)
-            )
-            if len(pending) >= batch:
-                await asyncio.gather(*pending)
-                sent += len(pending)
-                pending.clear()
-                if on_sent:
-                    on_sent(sent)
-        await asyncio.gather(*pending)
-        sent += len(pending)
-        if on_sent:
-            on_sent(sent)
+        return await _send_all(producer, target, records, on_sent, batch)
+    except KafkaError as exc:
+        raise NewsstreamError(f"publishing to {target} failed: {exc}") from exc
     finally:
         await producer.stop()
+
+
+async def _send_all(
+    producer: AIOKafkaProducer,
+    topic: str,
+    records: Sequence[RawRecord] | Iterator[RawRecord],
+    on_sent: Callable[[int], None] | None,
+    batch: int,
+) -> int:
+    """Send the records, waiting for the acknowledgements every `batch` records and at the end."""
+    sent = 0
+    pending: list[Awaitable[object]] = []
+    for record in records:
+        pending.append(await producer.send(topic, record.value, key=record.key))
+        if len(pending) >= batch:
+            await asyncio.gather(*pending)
+            sent += len(pending)
+            pending.clear()
+            if on_sent:
+                on_sent(sent)
+    await asyncio.gather(*pending)
+    sent += len(pending)
+    if on_sent:
+        on_sent(sent)
     return sent
 
 
@@ -171,12 +207,26 @@ def cmd_produce(args: argparse.Namespace) -> int:
         raise NewsstreamError(
             "nothing to publish: give files or folders, or --sample for the bundled feed"
         )
-    records = [record for path in paths for record in iter_file_messages(path)]
+    skipped: list[str] = []
+
+    def skip(reason: str) -> None:
+        skipped.append(reason)
+        print(f"newsstream produce: {reason}", file=sys.stderr, flush=True)
+
+    limit = settings.max_message_bytes
+    records = [r for path in paths for r in within_limit(iter_file_messages(path), limit, skip)]
     progress = _progress("published", len(records)) if not args.json else None
-    sent = asyncio.run(produce_records(settings, records, topic=args.topic, on_sent=progress))
+    sent = (
+        asyncio.run(produce_records(settings, records, topic=args.topic, on_sent=progress))
+        if records
+        else 0
+    )
     topic = args.topic or settings.topic_raw
     if args.json:
-        print(orjson.dumps({"topic": topic, "sent": sent, "files": len(paths)}).decode())
+        summary = {"topic": topic, "sent": sent, "files": len(paths), "skipped": len(skipped)}
+        print(orjson.dumps(summary).decode())
     else:
         print(f"published {plural(sent, 'message')} from {plural(len(paths), 'file')} to {topic}")
-    return 0
+        if skipped:
+            print(f"skipped {plural(len(skipped), 'message')} over the size limit")
+    return 1 if skipped else 0

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from streams import __version__
 from streams.core.decode import decode_message
+from streams.core.fit import fit_article, fit_dead_letter
 from streams.core.steps import STEPS, Document
 from streams.core.temporal.published import (
     PLAUSIBLE_YEARS,
@@ -26,8 +27,11 @@ from streams.models import DeadLetter, EnrichedArticle, ErrorInfo, RawArticle
 
 __all__ = ["MessageContext", "CoreOptions", "enrich", "dead_letter", "article_id_of", "utc_iso"]
 
-#: Longest error message kept in a dead letter; the payload itself is always kept whole.
+#: Longest error message kept in a dead letter.
 MAX_ERROR_CHARS = 500
+#: Default largest output in bytes: under Apache Kafka's default topic limit (1048588) with
+#: room for the key and the record framing.
+MAX_OUTPUT_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class CoreOptions:
     """Plain options the core needs, built from the settings at the entry point."""
 
     max_message_bytes: int = 1_000_000
+    max_output_bytes: int = MAX_OUTPUT_BYTES  # an article or dead letter is fitted into this
     source_tz: str | None = None
     ner_model: str | None = None  # spaCy model name or path for the optional NER layer
 
@@ -59,32 +64,48 @@ def article_id_of(raw: RawArticle, text: str) -> str:
     return hashlib.blake2b(basis.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def dead_letter(payload: bytes, ctx: MessageContext, error: BadMessageError) -> DeadLetter:
-    """A DeadLetter carrying the exact original bytes and what was wrong with them."""
-    return DeadLetter(
+def dead_letter(
+    payload: bytes,
+    ctx: MessageContext,
+    error: BadMessageError,
+    max_bytes: int = MAX_OUTPUT_BYTES,
+) -> DeadLetter:
+    """A DeadLetter carrying the exact original bytes and what was wrong with them.
+
+    The bytes are kept whole when the letter fits in `max_bytes`, else an excerpt of them
+    (streams.core.fit); their size and SHA-256 always describe the whole payload.
+    """
+    letter = DeadLetter(
         error=ErrorInfo(type=error.error_type, message=str(error)[:MAX_ERROR_CHARS]),
-        payload_b64=base64.b64encode(payload).decode("ascii"),
+        payload_b64="",
+        payload_size=len(payload),
+        payload_sha256=hashlib.sha256(payload).hexdigest(),
         key_b64=base64.b64encode(ctx.key).decode("ascii") if ctx.key is not None else None,
         topic=ctx.topic,
         partition=ctx.partition,
         offset=ctx.offset,
         received_at=utc_iso(datetime.now(UTC)),
     )
+    return fit_dead_letter(letter, payload, max_bytes)
 
 
 def enrich(
     payload: bytes, ctx: MessageContext | None = None, options: CoreOptions | None = None
 ) -> EnrichedArticle | DeadLetter:
-    """Enrich one raw message; never raises: whatever goes wrong becomes a DeadLetter."""
+    """Enrich one raw message; never raises: whatever goes wrong becomes a DeadLetter.
+
+    Either result fits in `options.max_output_bytes` once serialised (streams.core.fit).
+    """
     ctx = ctx or MessageContext()
     options = options or CoreOptions()
+    limit = options.max_output_bytes
     try:
-        return _enrich(payload, ctx, options)
+        return fit_article(_enrich(payload, ctx, options), limit)
     except BadMessageError as exc:
-        return dead_letter(payload, ctx, exc)
+        return dead_letter(payload, ctx, exc, limit)
     except Exception as exc:  # noqa: BLE001 - a bug in one step must not kill the worker
         error = BadMessageError(f"{type(exc).__name__}: {exc}")
-        return dead_letter(payload, ctx, error)
+        return dead_letter(payload, ctx, error, limit)
 
 
 def _enrich(payload: bytes, ctx: MessageContext, options: CoreOptions) -> EnrichedArticle:
@@ -117,6 +138,8 @@ def _enrich(payload: bytes, ctx: MessageContext, options: CoreOptions) -> Enrich
         quotes=doc.quotes,
         escalation=doc.escalation,
         fingerprint=doc.fingerprint,
+        truncated=dict(doc.unread) or None,
+        warnings=doc.warnings,
         pipeline_version=__version__,
     )
 

@@ -14,15 +14,16 @@ from typing import NamedTuple
 from streams.core.entities.extract import extract_entities
 from streams.core.entities.quotes import extract_quotes
 from streams.core.escalation.assess import assess_escalation
-from streams.core.temporal.published import PublishedTime, resolve_published
+from streams.core.temporal.published import PLAUSIBLE_YEARS, PublishedTime, resolve_published
 from streams.core.temporal.timexes import extract_timexes
-from streams.core.text.clean import clean_text
+from streams.core.text.bounds import article_cut, bounded_title
+from streams.core.text.clean import clean_text, one_line
 from streams.core.text.fingerprint import simhash
 from streams.core.text.html import HtmlExtract, extract_html, looks_like_html
-from streams.core.text.language import detect_language
+from streams.core.text.language import detect_language, language_tag
 from streams.core.text.sentences import Sentences
 from streams.errors import EmptyArticleError
-from streams.models import Entity, Escalation, Quote, RawArticle, Timex
+from streams.models import Entity, Escalation, Quote, RawArticle, Timex, TruncatedField
 
 __all__ = ["Document", "Step", "STEPS"]
 
@@ -48,6 +49,16 @@ class Document:
     quotes: list[Quote] = field(default_factory=list)
     escalation: Escalation = field(default_factory=Escalation)
     fingerprint: str = ""
+    # Where the page was cut before parsing (offset in the page; html_bounds), else None.
+    html_cut_at: int | None = None
+    # Where the text the steps read was cut (offset in the page's main text or the body,
+    # before cleaning; text.bounds), else None: `text` and every offset cover only that part.
+    extraction_cut_at: int | None = None
+    # What the bounds left unread, in characters: of the page ("html") and of the text
+    # ("text"); the article's `truncated` marker reports it.
+    unread: dict[TruncatedField, int] = field(default_factory=dict)
+    # What the steps could not use in the input and went on without, one line each.
+    warnings: list[str] = field(default_factory=list)
 
 
 class Step(NamedTuple):
@@ -63,6 +74,9 @@ def parse_html(doc: Document) -> None:
         page = raw.body
     if page is not None:
         doc.html = extract_html(page)
+        doc.html_cut_at = doc.html.cut_at
+        if doc.html_cut_at is not None:
+            doc.unread["html"] = len(page) - doc.html_cut_at
         doc.text = doc.html.text
         doc.title = raw.title or doc.html.title
     else:
@@ -71,19 +85,35 @@ def parse_html(doc: Document) -> None:
 
 
 def clean(doc: Document) -> None:
-    """Remove clutter, recover the title and split the sentences; no text left is a bad message."""
+    """Bound the text, remove clutter, recover the title and split the sentences.
+
+    No text left is a bad message. The bound (text.bounds) comes first because cleaning and
+    every later step cost time in proportion to the text they read.
+    """
+    doc.extraction_cut_at = article_cut(doc.text)
+    if doc.extraction_cut_at is not None:
+        doc.unread["text"] = len(doc.text) - doc.extraction_cut_at
+        doc.text = doc.text[: doc.extraction_cut_at]
     cleaned = clean_text(doc.text, doc.title)
     if not cleaned.text.strip():
         raise EmptyArticleError("no article text is left once markup and clutter are removed")
     if not any(char.isalpha() for char in cleaned.text):
         raise EmptyArticleError("the text holds no words, only digits, symbols or punctuation")
-    doc.title, doc.text, doc.header = cleaned.title, cleaned.text, list(cleaned.header)
+    doc.title, doc.text, doc.header = one_line(cleaned.title), cleaned.text, list(cleaned.header)
     doc.sentences = Sentences.of(doc.text)
 
 
 def language(doc: Document) -> None:
-    """Take the language given by the producer or the page, else detect it."""
-    doc.lang = doc.raw.lang or (doc.html.lang if doc.html else None) or detect_language(doc.text)
+    """Take the language given by the producer or the page when it is a language tag, else
+    detect it; a producer's `lang` that is not one is reported in the article's warnings."""
+    given = language_tag(doc.raw.lang) if doc.raw.lang else None
+    if doc.raw.lang and given is None:
+        doc.warnings.append(
+            f"lang: {doc.raw.lang[:32]!r} is not a BCP 47 language tag; the language was "
+            "detected instead"
+        )
+    declared = language_tag(doc.html.lang) if doc.html and doc.html.lang else None
+    doc.lang = given or declared or detect_language(doc.text)
 
 
 def published(doc: Document) -> None:
@@ -97,6 +127,14 @@ def published(doc: Document) -> None:
         source_tz=doc.raw.tz or doc.source_tz,
         message_time=doc.message_time,
     )
+    given = doc.raw.published_at
+    if given and given.strip() and doc.published.source != "field":
+        years = f"{PLAUSIBLE_YEARS.start}-{PLAUSIBLE_YEARS.stop - 1}"
+        found = f"taken from the {doc.published.source}" if doc.published.source else "unknown"
+        doc.warnings.append(
+            f"published_at: {given[:64]!r} is not an ISO 8601 time in the years {years}; "
+            f"the publication time is {found}"
+        )
 
 
 def entities(doc: Document) -> None:
@@ -121,7 +159,7 @@ def quotes(doc: Document) -> None:
 
 def escalation(doc: Document) -> None:
     """Escalation level, categories, actions and matches."""
-    doc.escalation = assess_escalation(doc.text, doc.title, doc.sentences)
+    doc.escalation = assess_escalation(doc.text, bounded_title(doc.title), doc.sentences)
 
 
 def fingerprint(doc: Document) -> None:

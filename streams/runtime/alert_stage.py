@@ -9,17 +9,19 @@ them at flush time (`changes`), with the outputs they produced.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, datetime
 
 from faust.types import TP
 from pydantic import ValidationError
 
+from streams.core.alerts.clock import event_times
 from streams.core.alerts.compose import escalation_alert
 from streams.core.alerts.dedup import DedupParams
 from streams.core.alerts.rules import Rule, matching_rules
 from streams.core.alerts.spikes import SpikeParams
-from streams.core.alerts.state import AlertState, epoch
+from streams.core.alerts.state import AlertState
 from streams.core.pipeline import MessageContext, dead_letter
 from streams.errors import InvalidSchemaError
 from streams.models import Alert, DeadLetter, EnrichedArticle
@@ -77,6 +79,7 @@ class AlertStage:
             return
         await flush()
         await self._restorer.restore(self.state)
+        self.sweep()  # drops records a wrong producer clock dated ahead, before they count
         self.current = True
 
     def changes(self) -> list[Record]:
@@ -94,30 +97,44 @@ class AlertStage:
             article = EnrichedArticle.model_validate_json(value)
         except ValidationError as exc:
             error = InvalidSchemaError(f"not an EnrichedArticle: {exc.error_count()} errors")
-            letter = dead_letter(value, ctx, error)
+            letter = dead_letter(value, ctx, error, self._settings.max_output_bytes)
             result: tuple[list[Record], Outcome] = (
                 [dead_letter_record(letter, ctx.key, self._settings.topic_deadletter)],
                 letter,
             )
         else:
-            result = self._place(article, position)
+            result = self._place(article, position, ctx.timestamp)
         self._handled += 1
         if self._handled % STATE_SWEEP_EVERY == 0:
-            self.state.sweep(self._latest)
+            self.sweep()
         return result
 
-    def _place(self, article: EnrichedArticle, position: int) -> tuple[list[Record], Outcome]:
-        """The article in its story (`duplicate_of`), its escalation alert and any spikes."""
+    def sweep(self) -> int:
+        """Forget what the windows no longer hold, and any record dated beyond the clock."""
+        horizon = time.time() + self._settings.clock_tolerance_s
+        return self.state.sweep(self._latest, horizon)
+
+    def _place(
+        self, article: EnrichedArticle, position: int, stamp: datetime | None
+    ) -> tuple[list[Record], Outcome]:
+        """The article in its story (`duplicate_of`), its escalation alert and any spikes.
+
+        `stamp`: the record's Kafka timestamp; with the tolerance it bounds the article's
+        event times (streams.core.alerts.clock), so a producer's clock cannot move the
+        windows. Without one, the worker's clock bounds them.
+        """
         settings = self._settings
-        now = epoch(article.received_at)
+        broker_time = stamp.timestamp() if stamp is not None else time.time()
+        times = event_times(article, broker_time + settings.clock_tolerance_s)
         matched = matching_rules(article, self.rules)
-        article, alerts = self.state.place(article, bool(matched), now)
+        article, alerts = self.state.place(article, bool(matched), times.received)
         records = [article_record(article, settings.topic_enriched)]
         created = datetime.now(UTC)
         alert = escalation_alert(article, matched, created) if alerts else None
         if alert is not None:
             records += alert_records(alert, matched, article.article_id, settings.topic_alerts)
-        for spike in self.state.spike_alerts(article, now, position, created):
-            records += alert_records(spike, [], None, settings.topic_alerts)
-        self._latest = max(self._latest, now)
+        spikes = self.state.spike_alerts(article, times.published, position, created, self.rules)
+        for spike, routed in spikes:
+            records += alert_records(spike, routed, None, settings.topic_alerts)
+        self._latest = max(self._latest, times.received, times.published)
         return records, alert

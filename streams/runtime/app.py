@@ -26,6 +26,7 @@ import faust
 from streams.core.alerts.rules import Rule
 from streams.core.alerts.state import AlertState
 from streams.core.pipeline import MessageContext, enrich
+from streams.errors import ConfigError
 from streams.models import DeadLetter, EnrichedArticle
 from streams.runtime.alert_stage import AlertStage, Outcome
 from streams.runtime.batching import Batches
@@ -36,7 +37,7 @@ from streams.runtime.records import enrich_records, to_json
 from streams.runtime.state_log import KafkaStateLog, MemoryStateLog, StateLog
 from streams.settings import Settings, configured_rules
 
-__all__ = ["NewsApp", "create_app", "to_json"]
+__all__ = ["NewsApp", "check_startup", "create_app", "to_json"]
 
 
 @dataclass
@@ -50,6 +51,29 @@ class NewsApp:
     publisher: Publisher
     settings: Settings
     rules: tuple[Rule, ...]
+
+
+def check_startup(settings: Settings) -> None:
+    """Refuse to start on what would fail every message: a NER model that cannot be loaded.
+
+    The model is loaded once here (and cached for the process), so a missing spaCy or model is
+    one ConfigError at start-up instead of an internal_error dead letter per message.
+    """
+    if not settings.ner_model:
+        return
+    from streams.core.entities.model import load_model
+
+    name = settings.ner_model
+    try:
+        load_model(name)
+    except ImportError as exc:
+        raise ConfigError(
+            f"NEWSSTREAM_NER_MODEL is {name!r} but spaCy is not installed: "
+            "pip install 'newsstream[spacy]', or unset NEWSSTREAM_NER_MODEL"
+        ) from exc
+    except (OSError, ValueError) as exc:
+        first = str(exc).strip().partition("\n")[0]
+        raise ConfigError(f"NEWSSTREAM_NER_MODEL: spaCy cannot load {name!r}: {first}") from exc
 
 
 def _faust_app(settings: Settings) -> faust.App:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import socket
 import ssl
+import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +23,32 @@ __all__ = [
     "credentials",
     "client_kwargs",
     "producer_kwargs",
+    "max_record_bytes",
+    "kafka_request",
+    "idempotence_supported",
     "describe_broker",
     "start_client",
 ]
 
+log = logging.getLogger(__name__)
+
+#: Seconds the broker-kind probe waits to connect to a server and for its answer.
+PROBE_TIMEOUT_S = 2.0
+#: InitProducerId error codes that mean "no idempotent producer here": the embedded broker
+#: (Tansu) answers UNKNOWN_SERVER_ERROR (-1), a broker older than the API UNSUPPORTED_VERSION.
+#: Other errors (a coordinator still loading) are passing states of a broker that has one.
+_NO_PRODUCER_IDS = frozenset({-1, 35})
+_INIT_PRODUCER_ID = 22
+#: What the probe learnt, by bootstrap servers; only answers are kept, not failures to connect.
+_PROBED: dict[str, bool] = {}
+
 #: Largest produce request (a batch of records); single records stay under the topic limit.
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
+#: Room in a record for its key (an article id is at most 512 characters), headers and the
+#: record batch's framing, on top of the largest value.
+RECORD_OVERHEAD_BYTES = 16 * 1024
+#: Apache Kafka's default `message.max.bytes`: the topics newsstream creates never accept less.
+KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588
 
 
 @dataclass(frozen=True)
@@ -98,15 +120,100 @@ def client_kwargs(settings: Settings) -> dict[str, Any]:
     }
 
 
+def kafka_request(
+    host: str, port: int, api_key: int, version: int, body: bytes, timeout: float = 1.0
+) -> bytes | None:
+    """One plaintext Kafka request (header v1); the response after its correlation id.
+
+    None when nothing answers, or the answer is not a Kafka response to this request.
+    """
+    client_id = b"newsstream-probe"
+    correlation = 7
+    request = struct.pack(">hhih", api_key, version, correlation, len(client_id)) + client_id
+    request += body
+    try:
+        with socket.create_connection((host.strip("[]"), port), timeout=timeout) as sock:
+            sock.sendall(struct.pack(">i", len(request)) + request)
+            size = _recv_exact(sock, 4)
+            if size is None:
+                return None
+            answer = _recv_exact(sock, struct.unpack(">i", size)[0])
+    except OSError:
+        return None
+    if answer is None or len(answer) < 4 or struct.unpack(">i", answer[:4])[0] != correlation:
+        return None
+    return answer[4:]
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def _grants_producer_ids(servers: str) -> bool | None:
+    """Whether the first server that answers grants an idempotent producer id; None: no answer.
+
+    The request (InitProducerId v0 without a transactional id) is what an idempotent producer
+    sends first; Apache Kafka answers it with a fresh id, the embedded broker with an error.
+    """
+    for server in servers.split(","):
+        host, colon, port = server.strip().rpartition(":")
+        if not colon:
+            host, port = port, "9092"
+        body = struct.pack(">hi", -1, 60_000)  # no transactional id; timeout unused without one
+        answer = kafka_request(host, int(port), _INIT_PRODUCER_ID, 0, body, timeout=PROBE_TIMEOUT_S)
+        if answer is not None and len(answer) >= 6:  # throttle_time_ms, then error_code
+            return struct.unpack(">h", answer[4:6])[0] not in _NO_PRODUCER_IDS
+    return None
+
+
+def idempotence_supported(settings: Settings) -> bool:
+    """Whether producers may be idempotent: as NEWSSTREAM_BROKER_KIND says, or, when it is
+    `auto`, as the broker answers (so the embedded broker needs no second variable).
+
+    Only a plaintext broker is asked (the embedded one serves nothing else); one that does not
+    answer counts as Apache Kafka, and is asked again next time.
+    """
+    if settings.broker_kind != "auto":
+        return settings.broker_kind == "kafka"
+    if settings.security_protocol != "PLAINTEXT":
+        return True
+    servers = settings.bootstrap_servers
+    if servers not in _PROBED:
+        granted = _grants_producer_ids(servers)
+        if granted is None:
+            return True
+        _PROBED[servers] = granted
+        if not granted:
+            log.info("the broker at %s has no idempotent producer: it is turned off", servers)
+    return _PROBED[servers]
+
+
 def producer_kwargs(settings: Settings) -> dict[str, Any]:
     """Producer settings: acks from all replicas; idempotence where the broker supports it."""
     return {
         **client_kwargs(settings),
         "acks": "all",
-        "enable_idempotence": settings.broker_kind == "kafka",
+        "enable_idempotence": idempotence_supported(settings),
         "linger_ms": 5,
-        "max_request_size": MAX_REQUEST_BYTES,
+        "max_request_size": max(MAX_REQUEST_BYTES, max_record_bytes(settings)),
     }
+
+
+def max_record_bytes(settings: Settings) -> int:
+    """The largest record newsstream's topics must take (their `max.message.bytes`).
+
+    A raw message up to the input limit (a little more is dead-lettered as too_large), and an
+    output up to the output limit, each with its key and framing; never less than Apache
+    Kafka's default, so a producer that fits a default topic fits ours.
+    """
+    largest = max(settings.max_message_bytes, settings.max_output_bytes)
+    return max(KAFKA_DEFAULT_MAX_MESSAGE_BYTES, largest + RECORD_OVERHEAD_BYTES)
 
 
 def describe_broker(settings: Settings) -> str:
@@ -134,6 +241,11 @@ def _unreachable(settings: Settings, logged: list[str]) -> BrokerUnavailableErro
         return BrokerUnavailableError(
             f"authentication failed at {where} with {settings.sasl_mechanism or 'PLAIN'}: "
             "check NEWSSTREAM_SASL_USERNAME and NEWSSTREAM_SASL_PASSWORD"
+        )
+    if any("InitProducerIdRequest" in line for line in logged):
+        return BrokerUnavailableError(
+            f"the broker at {where} refuses the idempotent producer (the embedded broker has "
+            "none): set NEWSSTREAM_BROKER_KIND=embedded, or auto to ask the broker"
         )
     if any("CERTIFICATE_VERIFY_FAILED" in line for line in logged):
         return BrokerUnavailableError(

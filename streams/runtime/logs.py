@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["JsonFormatter", "logging_config", "configure_logging"]
+__all__ = ["JsonFormatter", "TextFormatter", "logging_config", "configure_logging"]
 
 #: LogRecord attributes copied into JSON logs when an agent sets them through `extra`.
 CONTEXT_FIELDS = ("topic", "partition", "offset", "article_id", "alert_id")
@@ -36,17 +36,26 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode("utf-8")
 
 
+class TextFormatter(logging.Formatter):
+    """One line per record for people: a line break inside the message (from a title or
+    any other text a producer sent) is written as ``\\n``, so no one can forge a log line.
+    A traceback still follows on its own lines."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        line = super().formatMessage(record)
+        return line.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def _use_json(fmt: str) -> bool:
     return fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
 
 
 def logging_config(level: str, fmt: str) -> dict[str, Any]:
     """A dictConfig for the worker (Faust applies it) and the other commands."""
-    formatter = (
-        {"()": JsonFormatter}
-        if _use_json(fmt)
-        else {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s"}
-    )
+    formatter = {"()": JsonFormatter if _use_json(fmt) else TextFormatter}
     quiet_level = level if level in ("WARNING", "ERROR") else "WARNING"
     return {
         "version": 1,

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram, start_http_server
 
-__all__ = ["MESSAGES_IN", "MESSAGES_OUT", "DEAD_LETTERS", "PROCESSING_SECONDS", "serve_metrics"]
+from streams.errors import ConfigError
+
+__all__ = [
+    "MESSAGES_IN",
+    "MESSAGES_OUT",
+    "DEAD_LETTERS",
+    "PUBLISH_RETRIES",
+    "PROCESSING_SECONDS",
+    "serve_metrics",
+]
 
 MESSAGES_IN = Counter(
     "newsstream_messages_in_total", "Messages consumed, by agent.", ["agent", "topic"]
 )
 MESSAGES_OUT = Counter("newsstream_messages_out_total", "Messages published, by topic.", ["topic"])
 DEAD_LETTERS = Counter(
-    "newsstream_dead_letters_total", "Messages dead-lettered, by error type.", ["error_type"]
+    "newsstream_dead_letters_total",
+    "Dead letters stored by the broker, by error type.",
+    ["error_type"],
+)
+PUBLISH_RETRIES = Counter(
+    "newsstream_publish_retries_total",
+    "Records sent again after the broker did not store them, by topic and error class.",
+    ["topic", "error"],
 )
 #: Buckets from 0.5 ms to 5 s: a 3 KB article takes a few ms through the core.
 PROCESSING_SECONDS = Histogram(
@@ -23,6 +39,16 @@ PROCESSING_SECONDS = Histogram(
 
 
 def serve_metrics(port: int, addr: str = "0.0.0.0") -> None:  # noqa: S104 - scraped from outside
-    """Serve /metrics on the port (0 turns the endpoint off)."""
-    if port:
+    """Serve /metrics on the port (0 turns the endpoint off); ConfigError when it is taken.
+
+    Checked before the worker joins its group, so a busy port stops it with one line.
+    """
+    if not port:
+        return
+    try:
         start_http_server(port, addr=addr)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot serve metrics on port {port} ({exc.strerror or exc}): set "
+            "NEWSSTREAM_METRICS_PORT to a free port, or to 0 to turn metrics off"
+        ) from exc

@@ -1,19 +1,51 @@
-"""Where agents send their outputs: a small interface, a Kafka producer and an in-memory one."""
+"""Where agents send their outputs: a small interface, a Kafka producer and an in-memory one.
+
+The Kafka publisher retries what the broker did not store (an outage pauses the worker, it
+loses nothing), except a record the broker refuses for good: that one is replaced by a dead
+letter, or, when even that is refused, logged and dropped, so that one record can never stop
+a worker.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
+import orjson
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import (
+    CorruptRecordException,
+    InvalidMessageError,
+    InvalidTimestampError,
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    OutOfOrderSequenceNumber,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+    TopicAuthorizationFailedError,
+    UnknownProducerId,
+)
 
+from streams.core.fit import to_json
+from streams.core.pipeline import MessageContext, dead_letter
+from streams.errors import BadMessageError, PublishRefusedError, TooLargeError
 from streams.runtime.kafka import producer_kwargs
-from streams.runtime.metrics import MESSAGES_OUT
+from streams.runtime.metrics import DEAD_LETTERS, MESSAGES_OUT, PUBLISH_RETRIES
 from streams.settings import Settings
 
-__all__ = ["Publisher", "KafkaPublisher", "MemoryPublisher", "Record", "backoff_delays"]
+__all__ = [
+    "Publisher",
+    "KafkaPublisher",
+    "MemoryPublisher",
+    "Record",
+    "backoff_delays",
+    "refused_for_good",
+    "refusal_letter",
+    "count_stored",
+]
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +53,28 @@ log = logging.getLogger(__name__)
 PUBLISH_BACKOFF_S = 0.5
 #: Longest back-off: a broker that comes back is used again within this many seconds.
 PUBLISH_BACKOFF_MAX_S = 5.0
+
+#: The broker refuses the record because of its size: sending it again fails again.
+TOO_LARGE_ERRORS: tuple[type[Exception], ...] = (
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+)
+#: The broker refuses the record, or its topic, for good for another reason. aiokafka's
+#: `retriable` flag cannot decide this: a broker outage ends a send with KafkaTimeoutError or
+#: BrokerNotAvailableError, which are not flagged retriable either, and must be retried.
+REFUSED_ERRORS: tuple[type[Exception], ...] = (
+    InvalidTopicError,
+    TopicAuthorizationFailedError,
+    CorruptRecordException,
+    InvalidMessageError,
+    InvalidTimestampError,
+)
+#: The idempotent producer's sequence state no longer matches the broker's (after a broker
+#: restart, say): that producer fails every later send, so a new one sends the records again.
+PRODUCER_STATE_ERRORS: tuple[type[Exception], ...] = (OutOfOrderSequenceNumber, UnknownProducerId)
+#: How every dead letter's JSON starts (to_json writes `schema` first): counted when stored.
+DEAD_LETTER_START = b'{"schema":"newsstream.deadletter/1"'
 
 
 def backoff_delays(first: float, cap: float) -> Iterator[float]:
@@ -35,12 +89,64 @@ def backoff_delays(first: float, cap: float) -> Iterator[float]:
 Record = tuple[str, bytes | None, bytes | None]
 
 
+def refused_for_good(error: BaseException) -> bool:
+    """True when the broker will never store the record as it is (see REFUSED_ERRORS)."""
+    return isinstance(error, TOO_LARGE_ERRORS + REFUSED_ERRORS)
+
+
+def refusal_letter(
+    record: Record, error: BaseException, deadletter_topic: str, max_bytes: int
+) -> Record | None:
+    """The dead-letter record that replaces an output refused for good; None for a tombstone.
+
+    The letter carries (an excerpt of) the refused output under its key, as too_large or
+    publish_refused; the input's coordinates are not known here, the output's topic is named
+    in the message.
+    """
+    topic, key, value = record
+    if value is None:
+        return None
+    reason = f"{topic} refused the output for good: {type(error).__name__}: {error}"
+    problem: BadMessageError = (
+        TooLargeError(reason)
+        if isinstance(error, TOO_LARGE_ERRORS)
+        else PublishRefusedError(reason)
+    )
+    letter = dead_letter(value, MessageContext(key=key), problem, max_bytes)
+    return (deadletter_topic, key, to_json(letter))
+
+
+def count_stored(record: Record) -> None:
+    """Count a record the broker stored: by topic, and a dead letter by its error type."""
+    topic, _, value = record
+    MESSAGES_OUT.labels(topic=topic).inc()
+    if value is not None and value.startswith(DEAD_LETTER_START):
+        DEAD_LETTERS.labels(error_type=orjson.loads(value)["error"]["type"]).inc()
+
+
+def _where(record: Record) -> dict[str, Any]:
+    """Log context of a record: a dead letter's input coordinates, else its own topic."""
+    topic, _, value = record
+    if value is not None and value.startswith(DEAD_LETTER_START):
+        letter = orjson.loads(value)
+        return {k: letter.get(k) for k in ("topic", "partition", "offset")}
+    return {"topic": topic}
+
+
 class Publisher(Protocol):
     """Sends records and returns once the broker has acknowledged them."""
 
     async def publish(self, topic: str, key: bytes | None, value: bytes | None) -> None: ...
 
     async def publish_many(self, records: Sequence[Record]) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Output:
+    """A record to send; `replaces` is the refused record a dead letter stands for."""
+
+    record: Record
+    replaces: Record | None = None
 
 
 class KafkaPublisher:
@@ -80,49 +186,111 @@ class KafkaPublisher:
 
         What failed is sent again, with back-off, until it is stored. The agent does not take
         its next messages meanwhile, so no offset is committed past an output that was not
-        stored: a broker outage pauses the worker instead of losing data.
+        stored: a broker outage pauses the worker instead of losing data. A record refused for
+        good (too large, an invalid or forbidden topic) is not sent again: a dead letter is
+        sent in its place, and a dead letter refused for good is logged and dropped.
         """
-        pending = list(records)
+        pending = [_Output(record) for record in records]
         delays = backoff_delays(PUBLISH_BACKOFF_S, PUBLISH_BACKOFF_MAX_S)
         attempt = 1
         while pending:
-            failed, error = await self._send(pending)
-            if failed:
-                delay = next(delays)
-                log.warning(
-                    "publishing %d of %d records failed (attempt %d), retrying in %.1f s: %s",
-                    len(failed),
-                    len(pending),
-                    attempt,
-                    delay,
-                    error,
-                    extra={"topic": failed[0][0]},
-                )
-                await asyncio.sleep(delay)
+            failed = await self._send(pending)
+            again = [(out, error) for out, error in failed if not refused_for_good(error)]
+            instead = [
+                self._instead(out, error) for out, error in failed if refused_for_good(error)
+            ]
+            if again:
+                if any(isinstance(error, PRODUCER_STATE_ERRORS) for _, error in again):
+                    await self.stop()  # the next attempt starts a producer with a new id
+                await self._back_off(again, len(pending), attempt, next(delays))
                 attempt += 1
-            pending = failed
+            pending = [out for out, _ in again] + [out for out in instead if out is not None]
 
-    async def _send(self, records: list[Record]) -> tuple[list[Record], BaseException | None]:
-        """One attempt: the records the broker did not store, and the last error."""
+    async def _back_off(
+        self, again: list[tuple[_Output, BaseException]], tried: int, attempt: int, delay: float
+    ) -> None:
+        """Count and log the records to send again, then wait before the next attempt."""
+        for out, error in again:
+            PUBLISH_RETRIES.labels(topic=out.record[0], error=type(error).__name__).inc()
+        log.warning(
+            "publishing %d of %d records failed (attempt %d), retrying in %.1f s: %s",
+            len(again),
+            tried,
+            attempt,
+            delay,
+            again[-1][1],
+            extra={"topic": again[0][0].record[0]},
+        )
+        await asyncio.sleep(delay)
+
+    def _instead(self, out: _Output, error: BaseException) -> _Output | None:
+        """What to send in place of a record refused for good: its dead letter, or nothing."""
+        topic = out.record[0]
+        settings = self._settings
+        letter = None
+        if out.replaces is None and topic != settings.topic_deadletter:
+            letter = refusal_letter(
+                out.record, error, settings.topic_deadletter, settings.max_output_bytes
+            )
+        if letter is None:
+            log.error(
+                "dropped a record for %s that the broker refused for good: %s: %s",
+                topic,
+                type(error).__name__,
+                error,
+                extra=_where(out.replaces or out.record),
+            )
+            return None
+        log.error(
+            "the broker refused a record for %s for good, dead-lettered instead: %s: %s",
+            topic,
+            type(error).__name__,
+            error,
+            extra={"topic": topic},
+        )
+        return _Output(letter, replaces=out.record)
+
+    async def _send(self, outputs: list[_Output]) -> list[tuple[_Output, BaseException]]:
+        """One attempt: the outputs the broker did not store, each with its error."""
         try:
             producer = await self._started()
-            acks = [await producer.send(t, v, key=k) for t, k, v in records]
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the broker is unreachable: all of them again
-            return records, exc
-        failed: list[Record] = []
-        error: BaseException | None = None
-        results = await asyncio.gather(*acks, return_exceptions=True)
-        for record, result in zip(records, results, strict=True):
+            return [(out, exc) for out in outputs]
+        sent, failed = await self._enqueue(producer, outputs)
+        results = await asyncio.gather(*(ack for _, ack in sent), return_exceptions=True)
+        for (out, _), result in zip(sent, results, strict=True):
             if isinstance(result, asyncio.CancelledError):
                 raise result
             if isinstance(result, BaseException):
-                failed.append(record)
-                error = result
+                failed.append((out, result))
             else:
-                MESSAGES_OUT.labels(topic=record[0]).inc()
-        return failed, error
+                count_stored(out.record)
+        return failed
+
+    async def _enqueue(
+        self, producer: AIOKafkaProducer, outputs: list[_Output]
+    ) -> tuple[list[tuple[_Output, asyncio.Future[Any]]], list[tuple[_Output, BaseException]]]:
+        """Hand the outputs to the producer: their acknowledgements, and those it refused.
+
+        The producer refuses a record over its request size at once; any other error means
+        it cannot send now, and the outputs not handed over yet are failed with it.
+        """
+        sent: list[tuple[_Output, asyncio.Future[Any]]] = []
+        failed: list[tuple[_Output, BaseException]] = []
+        for n, out in enumerate(outputs):
+            topic, key, value = out.record
+            try:
+                sent.append((out, await producer.send(topic, value, key=key)))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failed.append((out, exc))
+                if not refused_for_good(exc):
+                    failed += [(rest, exc) for rest in outputs[n + 1 :]]
+                    break
+        return sent, failed
 
 
 class MemoryPublisher:
@@ -133,11 +301,13 @@ class MemoryPublisher:
 
     async def publish(self, topic: str, key: bytes | None, value: bytes | None) -> None:
         """Record the output."""
-        self.records.append((topic, key, value))
+        await self.publish_many([(topic, key, value)])
 
     async def publish_many(self, records: Sequence[Record]) -> None:
-        """Record the outputs, in order."""
-        self.records.extend(records)
+        """Record the outputs, in order, counted as the Kafka publisher counts stored ones."""
+        for record in records:
+            self.records.append(record)
+            count_stored(record)
 
     def on(self, topic: str) -> list[tuple[bytes | None, bytes | None]]:
         """The (key, value) pairs published to one topic, in order."""

@@ -9,12 +9,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-import orjson
-
 from streams.core.alerts.rules import Rule
+from streams.core.fit import to_json
 from streams.core.pipeline import MessageContext
 from streams.models import Alert, DeadLetter, EnrichedArticle
-from streams.runtime.metrics import DEAD_LETTERS
 from streams.runtime.publish import Record
 
 __all__ = ["to_json", "dead_letter_record", "enrich_records", "article_record", "alert_records"]
@@ -23,14 +21,11 @@ __all__ = ["to_json", "dead_letter_record", "enrich_records", "article_record", 
 log = logging.getLogger("streams.agents")
 
 
-def to_json(model: EnrichedArticle | DeadLetter | Alert) -> bytes:
-    """Serialise a message model as UTF-8 JSON, with its `schema` field."""
-    return orjson.dumps(model.model_dump(mode="json", by_alias=True))
-
-
 def dead_letter_record(letter: DeadLetter, key: bytes | None, topic: str) -> Record:
-    """The dead-letter record of a bad input, under the input's own key; counted and logged."""
-    DEAD_LETTERS.labels(error_type=letter.error.type).inc()
+    """The dead-letter record of a bad input, under the input's own key; logged.
+
+    The publisher counts it (newsstream_dead_letters_total) once the broker has stored it.
+    """
     log.warning(
         "dead-lettered %s: %s",
         letter.error.type,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from streams.errors import BrokerUnavailableError
-from streams.runtime.kafka import client_kwargs, start_client
+from streams.runtime.kafka import client_kwargs, max_record_bytes, start_client
 from streams.settings import Settings, configured_rules
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "TopicInfo",
     "topic_names",
     "topic_specs",
+    "topic_configs",
     "create_topics",
     "ensure_topics",
     "describe_topics",
@@ -89,6 +90,15 @@ async def describe_topics(settings: Settings) -> list[TopicInfo]:
     return infos
 
 
+def topic_configs(settings: Settings, spec: TopicSpec) -> dict[str, str]:
+    """The configuration a topic is created with: the largest record newsstream writes or
+    reads (`max.message.bytes`, see max_record_bytes), and compaction for the state topic."""
+    configs = {"max.message.bytes": str(max_record_bytes(settings))}
+    if spec.compact:
+        configs["cleanup.policy"] = "compact"
+    return configs
+
+
 async def create_topics(settings: Settings, specs: list[TopicSpec]) -> set[str]:
     """Create the topics that are missing; the names of those created now."""
     admin = await _admin(settings)
@@ -99,7 +109,7 @@ async def create_topics(settings: Settings, specs: list[TopicSpec]) -> set[str]:
                     spec.name,
                     spec.partitions,
                     settings.replication,
-                    topic_configs={"cleanup.policy": "compact"} if spec.compact else {},
+                    topic_configs=topic_configs(settings, spec),
                 )
                 for spec in specs
             ]

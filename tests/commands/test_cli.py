@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -74,16 +78,123 @@ def test_cli_errors_are_one_line_and_exit_1(args: tuple[str, ...], message: str)
     assert "Traceback" not in err
 
 
+def _one_line_error(proc: subprocess.CompletedProcess[bytes], command: str) -> str:
+    """The error line of a command that failed as it should: exit 1, one line, no traceback."""
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"newsstream {command}: "), err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "broker", ["localhost:notaport", "kafka://127.0.0.1:99999", "127.0.0.1:0", ":9092"]
+)
+def test_cli_bad_broker_address_is_one_line_naming_the_variable(broker: str) -> None:
+    proc = newsstream("topics", env={**os.environ, "NEWSSTREAM_BROKER": broker})
+    line = _one_line_error(proc, "topics")
+    assert "NEWSSTREAM_BROKER" in line and broker in line
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["demo", "--exit-after-idle", "1"],
+        ["worker"],
+        ["enrich", "-"],
+        ["produce", "--sample"],
+        ["alerts"],
+        ["topics"],
+        ["bench", "--stream", "--articles", "1"],
+    ],
+)
+def test_cli_invalid_setting_is_one_line_naming_the_variable(argv: list[str]) -> None:
+    env = {**os.environ, "NEWSSTREAM_MAX_MESSAGE_BYTES": "abc", "NEWSSTREAM_BROKER": "127.0.0.1:9"}
+    line = _one_line_error(newsstream(*argv, env=env), argv[0])
+    assert "NEWSSTREAM_MAX_MESSAGE_BYTES" in line
+    assert "valid integer" in line and "'abc'" in line
+    assert "pydantic" not in line
+
+
+def test_cli_unknown_source_zone_is_refused_at_start() -> None:
+    env = {**os.environ, "NEWSSTREAM_SOURCE_TZ": "Mars/Olympus"}
+    line = _one_line_error(newsstream("enrich", "-", stdin=b"text\n", env=env), "enrich")
+    assert "NEWSSTREAM_SOURCE_TZ" in line and "Mars/Olympus" in line
+
+
+def test_cli_demo_partitions_out_of_range_is_one_line() -> None:
+    line = _one_line_error(newsstream("demo", "--partitions", "0"), "demo")
+    assert "--partitions" in line and "greater than or equal to 1" in line
+
+
+@pytest.mark.parametrize("argv", [["enrich", "-"], ["worker"], ["demo"]])
+def test_cli_unloadable_ner_model_stops_the_start(argv: list[str]) -> None:
+    """Without spaCy (or without the model) nothing starts, rather than dead-lettering all."""
+    env = {
+        **os.environ,
+        "NEWSSTREAM_NER_MODEL": "no_such_newsstream_model",
+        "NEWSSTREAM_BROKER": "127.0.0.1:9",  # never contacted: the check comes first
+        "NEWSSTREAM_METRICS_PORT": "0",
+    }
+    proc = newsstream(*argv, stdin=b"text\n", env=env)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err and proc.stdout == b""
+    last = err.splitlines()[-1]  # the worker logs its start first
+    assert last.startswith(f"newsstream {argv[0]}: NEWSSTREAM_NER_MODEL"), err
+    assert "cannot reach broker" not in err
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port something listens on, on every address (as the metrics server binds)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("0.0.0.0", 0))  # noqa: S104 - the metrics server binds every address
+        sock.listen()
+        yield int(sock.getsockname()[1])
+
+
+def test_cli_worker_with_busy_metrics_port_is_one_line(busy_port: int) -> None:
+    env = {
+        **os.environ,
+        "NEWSSTREAM_METRICS_PORT": str(busy_port),
+        "NEWSSTREAM_BROKER": "127.0.0.1:9",
+    }
+    proc = newsstream("worker", env=env)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+    last = err.splitlines()[-1]
+    assert last.startswith("newsstream worker: cannot serve metrics on port"), err
+    assert "NEWSSTREAM_METRICS_PORT" in last
+
+
+def test_cli_produce_skips_a_file_over_the_size_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * 1_048_576)  # 5 MB, over the default 1,000,000 bytes
+    env = {**os.environ, "NEWSSTREAM_BROKER": "127.0.0.1:9"}
+    proc = newsstream("produce", str(big), env=env)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+    assert f"{big}: 5,242,880 bytes, over NEWSSTREAM_MAX_MESSAGE_BYTES (1,000,000)" in err
+    assert "cannot reach broker" not in err  # nothing left to send: no broker needed
+    assert b"skipped 1 message" in proc.stdout
+
+
 def test_cli_invalid_configuration_is_reported() -> None:
     import os
 
     proc = newsstream("enrich", "-", env={**os.environ, "NEWSSTREAM_PARTITIONS": "many"})
     assert proc.returncode == 1
-    assert "partitions" in proc.stderr.decode()
+    assert "NEWSSTREAM_PARTITIONS" in proc.stderr.decode()
 
 
 @pytest.mark.parametrize(
-    "command", ["demo", "worker", "enrich", "produce", "alerts", "topics", "bench"]
+    "command",
+    ["demo", "broker", "worker", "enrich", "produce", "alerts", "tail", "topics", "bench"],
 )
 def test_cli_every_command_has_help_with_an_example(command: str) -> None:
     proc = newsstream(command, "--help")
@@ -102,7 +213,17 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
 
 def test_cli_commands_take_their_help_from_the_docstring_in_order() -> None:
     commands = _subparsers()
-    assert list(commands) == ["demo", "worker", "enrich", "produce", "alerts", "topics", "bench"]
+    assert list(commands) == [
+        "demo",
+        "broker",
+        "worker",
+        "enrich",
+        "produce",
+        "alerts",
+        "tail",
+        "topics",
+        "bench",
+    ]
     assert commands["demo"].description == (
         "run the whole pipeline on the embedded broker and show alerts"
     )
@@ -142,6 +263,12 @@ def test_cli_every_option_has_help() -> None:
         (["bench", "--stream"], {"mode": "stream"}),
         (["topics", "--json"], {"json": True, "create": False}),
         (["produce", "--json"], {"json": True, "paths": []}),
+        (["broker"], {"port": 9092}),
+        (["broker", "--port", "19092"], {"port": 19092}),
+        (["demo"], {"port": None}),
+        (["demo", "--port", "19093"], {"port": 19093}),
+        (["enrich"], {"path": "-", "article": False, "pretty": False}),
+        (["enrich", "--article", "--pretty", "a.html"], {"path": "a.html", "article": True}),
     ],
 )
 def test_cli_shared_options_parse_per_command(argv: list[str], expected: dict[str, object]) -> None:
@@ -186,3 +313,59 @@ def test_cli_produce_takes_the_files_of_a_folder(tmp_path: Path) -> None:
     ]
     with pytest.raises(NewsstreamError, match="no such file or folder"):
         files_of([tmp_path / "missing"])
+
+
+ARTICLE = (
+    b"WARSAW, March 6 (Eastgate News) - Poland expelled the Belarusian ambassador on "
+    b"Thursday.\n\nThe foreign ministry in Warsaw said troops were moved to the border.\n"
+)
+
+
+def test_cli_enrich_article_reads_the_whole_input_as_one_article() -> None:
+    from streams.core.pipeline import MessageContext, enrich
+    from streams.models import EnrichedArticle
+    from streams.settings import Settings
+
+    proc = newsstream("enrich", "--article", "-", stdin=ARTICLE)
+    assert proc.returncode == 0, proc.stderr.decode()
+    (line,) = proc.stdout.splitlines()
+    article = orjson.loads(line)
+    expected = enrich(ARTICLE, MessageContext(), Settings().core_options())
+    assert isinstance(expected, EnrichedArticle)
+    assert article["schema"] == "newsstream.enriched/1"
+    assert article["article_id"] == expected.article_id
+    assert article["text"] == ARTICLE.decode().strip()
+    assert "Poland" in {e["canonical"] for e in article["entities"]}
+
+
+def test_cli_enrich_article_reads_html_from_a_file(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    paragraphs = "".join(f"<p>{part}</p>\n" for part in ARTICLE.decode().split("\n\n"))
+    page.write_text(f"<html><head><title>Expelled</title></head><body>{paragraphs}</body></html>")
+    proc = newsstream("enrich", "--article", str(page))
+    assert proc.returncode == 0, proc.stderr.decode()
+    (line,) = proc.stdout.splitlines()
+    article = orjson.loads(line)
+    assert article["title"] == "Expelled"
+    assert "<p>" not in article["text"] and "Belarusian ambassador" in article["text"]
+
+
+def _json_documents(text: str) -> list[object]:
+    decoder = json.JSONDecoder()
+    found, at = [], 0
+    while at < len(text.rstrip()):
+        value, at = decoder.raw_decode(text, at)
+        found.append(value)
+        while at < len(text) and text[at].isspace():
+            at += 1
+    return found
+
+
+@pytest.mark.parametrize("article", [True, False])
+def test_cli_enrich_pretty_indents_the_json(article: bool) -> None:
+    stdin = ARTICLE if article else orjson.dumps(CALM_SPORT) + b"\n" + orjson.dumps(CALM_SPORT)
+    proc = newsstream("enrich", *(["--article"] if article else []), "--pretty", stdin=stdin)
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    assert out.startswith('{\n  "schema": "newsstream.enriched/1",\n')
+    assert len(_json_documents(out)) == (1 if article else 2)

@@ -1,18 +1,29 @@
 """Hostile texts of about 100 KB through the whole core: each must come back as an article or
 a plain dead letter (never an internal error), with output that stays sane.
 
+Messages up to the 1 MB limit are read only to the bounds of streams.core.text.bounds and
+html_bounds; the tests at the end check those cuts (what the steps read), not the time.
 Times are not asserted here (they vary with the machine); benchmarks/fuzz_worst_case.py and
 the performance notes measure them.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import orjson
 import pytest
 
+from streams.core import steps as steps_module
+from streams.core.decode import decode_message
 from streams.core.entities.chunks import MAX_NAME_TOKENS
+from streams.core.escalation.assess import assess_escalation
 from streams.core.pipeline import MessageContext, enrich
-from streams.models import DeadLetter, EnrichedArticle
+from streams.core.steps import STEPS, Document
+from streams.core.text.bounds import BOUNDARY_WINDOW, MAX_ARTICLE_CHARS, MAX_TITLE_CHARS
+from streams.core.text.html_bounds import MAX_HTML_ELEMENTS
+from streams.core.text.sentences import Sentences
+from streams.models import DeadLetter, EnrichedArticle, Escalation
 
 SIZE = 100_000
 LEAD = "Troops were deployed near the border on Monday. "
@@ -99,20 +110,106 @@ def test_hostile_text_gazetteer_names_inside_a_long_run_are_kept() -> None:
     assert "Kyiv" in {e.canonical for e in result.entities}
 
 
-@pytest.mark.parametrize("count", [2_000, 8_000])
+@pytest.mark.parametrize("count", [2_000, 4_000, 8_000])
 def test_hostile_text_every_repeated_date_is_found(count: int) -> None:
+    # 4,000 dates fill 48,000 characters, within the bound; of 8,000 only those before the
+    # cut are read (and every one of them is found)
     result = enrich(orjson.dumps("27 January, " * count))
     assert isinstance(result, EnrichedArticle)
-    assert len(result.timexes) == count
+    expected = min(count, MAX_ARTICLE_CHARS // len("27 January, "))
+    assert len(result.timexes) == result.text.count("27 January") == expected
 
 
-def test_hostile_text_many_speakers_each_keep_their_quotation() -> None:
+@pytest.mark.parametrize("count", [1_000, 2_000])
+def test_hostile_text_many_speakers_each_keep_their_quotation(count: int) -> None:
+    # 1,000 quotations fill about 48,000 characters, within the bound; of 2,000 only those
+    # before the cut are read, each with its speaker
     names = [f"{a} {b}" for a in ("Anna", "Mark", "Olga", "Peter") for b in ("Berg", "Stone")]
     text = "".join(
         f"\u201cWe will not give up the port,\u201d said {names[k % len(names)]}. "
-        for k in range(2_000)
+        for k in range(count)
     )
     result = enrich(orjson.dumps(text))
     assert isinstance(result, EnrichedArticle)
-    assert len(result.quotes) == 2_000
+    read = result.text.count("\u201cWe will")
+    assert read == count if count == 1_000 else 1_000 <= read < count
+    assert len(result.quotes) == read
     assert [q.speaker for q in result.quotes[:3]] == names[:3]
+    assert result.quotes[-1].speaker in names
+
+
+def _run_steps(payload: bytes) -> Document:
+    """The Document after every step (or after the step that dead-letters it)."""
+    doc = Document(
+        raw=decode_message(payload, 2_000_000),
+        reference_time=datetime(2026, 1, 15, 12, tzinfo=UTC),
+        message_time=None,
+        source_tz=None,
+    )
+    for step in STEPS:
+        step.run(doc)
+    return doc
+
+
+@pytest.mark.parametrize(
+    "unit", ["Aa, ", "Monday ", "12:30 ", "Nuclear war declared ", "Aa\n", "troops "]
+)
+def test_hostile_text_megabyte_run_is_read_only_to_the_cut(unit: str) -> None:
+    body = LEAD + unit * (1_000_000 // len(unit))
+    doc = _run_steps(body.encode("utf-8"))
+    assert doc.extraction_cut_at is not None
+    assert MAX_ARTICLE_CHARS - BOUNDARY_WINDOW < doc.extraction_cut_at <= MAX_ARTICLE_CHARS
+    assert len(doc.text) <= doc.extraction_cut_at
+    spans = [(e.start, e.end) for e in doc.entities] + [(t.start, t.end) for t in doc.timexes]
+    spans += [(m.start, m.end) for m in doc.escalation.matches]
+    assert all(end <= len(doc.text) for _, end in spans)
+
+
+def test_hostile_text_long_article_reports_only_what_precedes_the_cut() -> None:
+    filler = "The talks went on through the night without a statement. "
+    head = "Officials in Kyiv said on Monday that troops were deployed. "
+    tail = "Later, NATO ministers met in Brussels on Friday and declared war."
+    kept = head + filler * ((MAX_ARTICLE_CHARS - len(head)) // len(filler))
+    body = kept + tail + filler * 10  # the tail sentence straddles the bound
+    result = enrich(orjson.dumps({"body": body}))
+    assert isinstance(result, EnrichedArticle)
+    assert result.text.endswith(filler.strip()) and "Brussels" not in result.text
+    names = {e.canonical for e in result.entities}
+    assert "Kyiv" in names and "Brussels" not in names and "NATO" not in names
+    assert [t.text for t in result.timexes] == ["Monday"]
+    assert result.escalation.level != "critical"
+    doc = _run_steps(orjson.dumps({"body": body}))
+    assert doc.extraction_cut_at == len(kept)
+
+
+def test_hostile_text_article_within_the_bound_is_not_cut() -> None:
+    body = "Officials in Kyiv said on Monday that troops were deployed. " * 500
+    doc = _run_steps(orjson.dumps({"body": body}))
+    assert doc.extraction_cut_at is None and doc.html_cut_at is None
+    assert doc.text == body.strip()
+
+
+def test_hostile_text_page_of_many_elements_is_cut_before_parsing() -> None:
+    page = "<html><body><article>" + "".join(
+        f"<p>Troops were deployed to sector {k}.</p>" for k in range(40_000)
+    )
+    doc = _run_steps(page.encode("utf-8")[:1_000_000])
+    assert doc.html_cut_at is not None and doc.html_cut_at < 1_000_000
+    assert "sector 0." in doc.text and f"sector {MAX_HTML_ELEMENTS}." not in doc.text
+
+
+def test_hostile_text_huge_title_is_read_only_to_its_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    titles: list[str | None] = []
+
+    def recording_assess(text: str, title: str | None, sentences: Sentences) -> Escalation:
+        titles.append(title)
+        return assess_escalation(text, title, sentences)
+
+    monkeypatch.setattr(steps_module, "assess_escalation", recording_assess)
+    payload = orjson.dumps({"title": "troops " * 140_000, "body": LEAD})
+    result = enrich(payload)
+    assert isinstance(result, EnrichedArticle)
+    assert len(titles) == 1 and titles[0] is not None
+    assert len(titles[0]) <= MAX_TITLE_CHARS

@@ -34,7 +34,9 @@ def _enriched(message: object, **ctx: object) -> EnrichedArticle:
 @pytest.mark.parametrize("payload,error_type", BAD_MESSAGES)
 def test_pipeline_dead_letters_bad_input_with_its_bytes(payload: bytes, error_type: str) -> None:
     ctx = MessageContext(key=b"k1", topic="news.raw", partition=2, offset=41)
-    result = enrich(payload, ctx, CoreOptions(max_message_bytes=1_000_000))
+    # outputs up to 2 MB: the 1.25 MB too_large payload is kept whole too (else an excerpt)
+    options = CoreOptions(max_message_bytes=1_000_000, max_output_bytes=2_000_000)
+    result = enrich(payload, ctx, options)
     assert isinstance(result, DeadLetter)
     assert result.error.type == error_type
     assert result.error.message
@@ -174,3 +176,53 @@ def test_pipeline_implausible_published_at_is_not_taken_for_the_publication_time
     assert isinstance(result, EnrichedArticle)
     assert result.published_at is None
     assert [t.value for t in result.timexes] == ["2026-03-03"]
+
+
+def test_pipeline_unreadable_published_at_is_a_warning_naming_the_field() -> None:
+    article = _enriched({**CLEAN_ESCALATION, "published_at": "last Tuesday"})
+    assert article.published_at_source == "dateline"
+    [warning] = article.warnings
+    assert warning.startswith("published_at: 'last Tuesday' is not an ISO 8601 time")
+    assert warning.endswith("taken from the dateline")
+    assert _enriched(CLEAN_ESCALATION).warnings == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "warned"),
+    [("en-gb", "en-GB", False), ("EN", "en", False), ("english", "en", True), ("zz", "en", True)],
+)
+def test_pipeline_lang_is_a_language_tag_or_detected_with_a_warning(
+    lang: str, expected: str, warned: bool
+) -> None:
+    article = _enriched({**CLEAN_ESCALATION, "lang": lang})
+    assert article.lang == expected
+    assert [w.startswith("lang: ") for w in article.warnings] == ([True] if warned else [])
+
+
+@pytest.mark.parametrize("id_", ["a\nb", "a\rb", "a\x00b", "a\u2028b", "a\x85b"])
+def test_pipeline_id_with_a_line_break_is_invalid_schema(id_: str) -> None:
+    result = enrich(as_bytes({**CLEAN_ESCALATION, "id": id_}))
+    assert isinstance(result, DeadLetter)
+    assert result.error.type == "invalid_schema"
+    assert result.error.message.startswith("invalid article: id: ")
+
+
+def test_pipeline_title_is_one_line() -> None:
+    article = _enriched({**CLEAN_ESCALATION, "title": "Border clashes\r\nFAKE: second line"})
+    assert article.title == "Border clashes FAKE: second line"
+
+
+@pytest.mark.parametrize(
+    ("message", "field"),
+    [
+        ({"body": "Troops were deployed to the border on Monday. " * 2_000}, "text"),
+        ({"html": "<html><body>" + "<p>Troops were deployed.</p>" * 6_000}, "html"),
+    ],
+)
+def test_pipeline_text_past_the_reading_bound_is_marked_truncated(
+    message: dict[str, str], field: str
+) -> None:
+    article = _enriched(message)
+    assert article.truncated is not None
+    assert article.truncated[field] > 0  # type: ignore[index]
+    assert _enriched(CLEAN_ESCALATION).truncated is None

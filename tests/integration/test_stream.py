@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
@@ -31,13 +32,15 @@ FEED_SIZE = sum(1 for _ in iter_file_messages(sample_feed_path()))
 
 
 def _good_messages(count: int) -> list[RawRecord]:
-    """`count` distinct valid messages cycled from the sample feed (all three raw shapes)."""
+    """`count` distinct valid messages cycled from the sample feed (all three raw shapes),
+    published now, as a live feed is: spikes count stories by their publication time."""
     feed = [orjson.loads(r.value) for r in iter_file_messages(sample_feed_path())]
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     out = []
     for i in range(count):
         value = feed[i % len(feed)]
         if isinstance(value, dict):
-            value = {**value, "id": f"{value.get('id', 'doc')}-{i}"}
+            value = {**value, "id": f"{value.get('id', 'doc')}-{i}", "published_at": now}
             if "body" in value:
                 value["body"] += f"\n\nStory reference {i}."
         elif "</body>" in value:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
 import orjson
 from faust.types import TP
 
@@ -9,11 +13,17 @@ from streams.core.alerts.state import AlertState
 from streams.core.pipeline import MessageContext
 from streams.models import Alert, DeadLetter
 from streams.runtime.alert_stage import AlertStage
-from streams.runtime.publish import MemoryPublisher
+from streams.runtime.publish import MemoryPublisher, Record
 from streams.runtime.records import to_json
 from streams.runtime.state_log import MemoryStateLog
 from streams.settings import Settings, configured_rules
-from tests.support.articles import CALM_SPORT, CLEAN_ESCALATION, enriched
+from tests.support.articles import (
+    CALM_SPORT,
+    CLEAN_ESCALATION,
+    ESCALATION_REWRITE,
+    MOLDOVA_STORIES,
+    enriched,
+)
 
 SETTINGS = Settings(broker="127.0.0.1:1", metrics_port=0, alert_min_level="medium")
 
@@ -78,3 +88,103 @@ async def test_alert_stage_restores_after_flushing_and_only_when_stale() -> None
     assert calls == ["flush after 0 restores", "flush after 1 restores"]
     assert restorer.restores == 2 and stage.current
     assert set(stage.state.stories) == {"calm-sport-1"}
+
+
+# --- event time: a producer's clock cannot move the windows ----------------------------------
+
+#: A producer's clock gone wrong (the enrich stage accepts years up to 2199).
+FUTURE = "2199-01-01T00:00:00Z"
+
+
+def _handle_all(stage: AlertStage, articles: Sequence[Mapping[str, object]]) -> list[list[Record]]:
+    """Each article through the stage, as records stamped by the broker now."""
+    out = []
+    for position, article in enumerate(articles, start=stage_offset(stage)):
+        ctx = MessageContext(
+            topic=SETTINGS.stories_topic, partition=0, offset=position, timestamp=datetime.now(UTC)
+        )
+        records, _ = stage.handle(to_json(enriched(article)), ctx, position)
+        out.append(records)
+    return out
+
+
+def stage_offset(stage: AlertStage) -> int:
+    """The next input position of a stage (one more than the last handled)."""
+    return max((s.position for s in stage.state.spikes.values()), default=-1) + 1
+
+
+def _spikes(records: list[list[Record]]) -> list[dict[str, object]]:
+    return [
+        orjson.loads(v)
+        for batch in records
+        for t, _, v in batch
+        if t == SETTINGS.topic_alerts and v is not None and orjson.loads(v)["kind"] == "spike"
+    ]
+
+
+def _stage_with(**settings: object) -> AlertStage:
+    custom = SETTINGS.model_copy(update=settings)
+    published = MemoryPublisher()
+    return AlertStage(custom, configured_rules(custom), MemoryStateLog(published, "state"))
+
+
+def test_alert_stage_a_story_dated_in_the_far_future_does_not_end_the_dedup_window() -> None:
+    stage, _, _ = _stage()
+    _handle_all(stage, [CLEAN_ESCALATION, {**MOLDOVA_STORIES[0], "received_at": FUTURE}])
+    stage.sweep()
+    [records] = _handle_all(stage, [ESCALATION_REWRITE])
+    article = orjson.loads(records[0][2] or b"")
+    assert article["duplicate_of"] == "esc-json-1"
+    assert [t for t, _, _ in records] == [SETTINGS.topic_enriched]  # no second alert
+
+
+def test_alert_stage_a_story_dated_in_the_far_future_does_not_stop_spikes() -> None:
+    stage = _stage_with(spike_min_count=3)
+    first = {**MOLDOVA_STORIES[0], "received_at": FUTURE, "published_at": FUTURE}
+    spikes = _spikes(_handle_all(stage, [first, *MOLDOVA_STORIES[1:]]))
+    assert [s["entities"] for s in spikes] == [["Moldova"]]
+
+
+async def test_alert_stage_drops_restored_records_dated_beyond_the_clock() -> None:
+    published = MemoryPublisher()
+    future = datetime(9000, 1, 1, tzinfo=UTC).timestamp()  # stored by an older version
+    poisoned = {"window_start": future, "count": 1}
+    await published.publish(SETTINGS.state_topic, b"spike/country:MD", orjson.dumps(poisoned))
+    restorer = MemoryStateLog(published, SETTINGS.state_topic)
+    stage = AlertStage(SETTINGS, configured_rules(SETTINGS), restorer)
+
+    async def flush() -> None:
+        await published.publish_many(stage.changes())
+
+    await stage.make_current(flush)
+    assert "country:MD" not in stage.state.spikes
+    assert (SETTINGS.state_topic, b"spike/country:MD", None) in stage.changes()  # a tombstone
+
+
+def test_alert_stage_spikes_count_by_publication_time_not_arrival() -> None:
+    stage = _stage_with(spike_min_count=3)
+    backlog = [
+        {**story, "published_at": f"2026-02-{10 + 3 * i:02d}T08:00:00Z"}
+        for i, story in enumerate(MOLDOVA_STORIES)
+    ]
+    assert _spikes(_handle_all(stage, backlog)) == []
+
+
+def test_alert_stage_spikes_follow_the_subscriber_rules(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - {name: caucasus, min_level: low, countries: [GE, AM, AZ]}\n"
+        "  - {name: moldova, min_level: low, countries: [MD], topic: alerts.md}\n",
+        encoding="utf-8",
+    )
+    stage = _stage_with(spike_min_count=3, rules_file=str(rules))
+    records = _handle_all(stage, MOLDOVA_STORIES)
+    spikes = [(t, orjson.loads(v or b"")) for b in records for t, _, v in b]
+    spikes = [(t, v["entities"]) for t, v in spikes if v.get("kind") == "spike"]
+    assert spikes == [(SETTINGS.topic_alerts, ["Moldova"]), ("alerts.md", ["Moldova"])]
+    rules.with_name("c.yaml").write_text(
+        "rules: [{name: caucasus, min_level: low, countries: [GE, AM, AZ]}]\n", encoding="utf-8"
+    )
+    caucasus = _stage_with(spike_min_count=3, rules_file=str(rules.with_name("c.yaml")))
+    assert _spikes(_handle_all(caucasus, MOLDOVA_STORIES)) == []

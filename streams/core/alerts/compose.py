@@ -16,14 +16,23 @@ from streams.core.alerts.spikes import (
 )
 from streams.core.temporal.published import utc_iso
 from streams.core.text.sentences import Sentences
-from streams.models import Alert, Category, EnrichedArticle, EscalationMatch
+from streams.models import Alert, Category, EnrichedArticle, EscalationMatch, Modality
 
-__all__ = ["alert_id_of", "escalation_alert", "spike_alert", "summarize"]
+__all__ = [
+    "ASSERTED_MODALITIES",
+    "alert_id_of",
+    "asserted_matches",
+    "escalation_alert",
+    "spike_alert",
+    "summarize",
+]
 
 #: How many canonical entity names an alert lists (most mentioned first).
 MAX_ALERT_ENTITIES = 8
 #: Longest summary, in characters.
 MAX_SUMMARY_CHARS = 400
+#: The modalities an alert may cite: stated as fact, by the article or a source it reports.
+ASSERTED_MODALITIES: frozenset[Modality] = frozenset({"asserted", "reported"})
 
 
 def alert_id_of(kind: str, subject: str, detail: object) -> str:
@@ -38,14 +47,22 @@ def _sentence_around(text: str, sentences: Sentences, match: EscalationMatch) ->
     return start, " ".join(text[start:end].split())
 
 
+def asserted_matches(article: EnrichedArticle) -> list[EscalationMatch]:
+    """The matches the article states as fact, itself or through a source it quotes.
+
+    Negated ("not a planned invasion"), hypothetical and future matches say what did not or
+    may yet happen: an alert that cites them as its reason would claim what the text denies.
+    """
+    return [m for m in article.escalation.matches if m.modality in ASSERTED_MODALITIES]
+
+
 def summarize(article: EnrichedArticle, max_sentences: int = 2) -> str:
     """One or two sentences that hold the strongest asserted escalation matches.
 
     The strongest matches choose the sentences; they are given in the article's order, so
     the summary reads as the article does.
     """
-    live = [m for m in article.escalation.matches if m.modality != "negated"]
-    ranked = sorted(live, key=lambda m: (-m.weight, m.start))
+    ranked = sorted(asserted_matches(article), key=lambda m: (-m.weight, m.start))
     chosen: dict[str, int] = {}
     sentences = Sentences.of(article.text)
     for match in ranked:
@@ -66,7 +83,7 @@ def escalation_alert(article: EnrichedArticle, matched: Sequence[Rule], now: dat
     """The alert for an article that matched `matched` rules (at least one)."""
     esc = article.escalation
     entities = ranked_entities(article)
-    strongest = max(esc.matches, key=lambda m: m.weight, default=None)
+    strongest = max(asserted_matches(article), key=lambda m: m.weight, default=None)
     reason = f"rule {', '.join(r.name for r in matched)}: level {esc.level} (score {esc.score:.2f}"
     reason += f", strongest {strongest.term!r})" if strongest else ")"
     if article.duplicate_of:
@@ -82,6 +99,8 @@ def escalation_alert(article: EnrichedArticle, matched: Sequence[Rule], now: dat
         categories=list(esc.categories),
         actions=list(esc.actions),
         published_at=article.published_at,
+        source=article.source,
+        url=article.url,
         created_at=utc_iso(now),
         reason=reason,
     )

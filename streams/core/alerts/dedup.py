@@ -132,6 +132,13 @@ def decide(
     )
 
 
-def expired(state: Mapping[str, Seen], params: DedupParams, now: float) -> list[str]:
-    """Ids of the articles that fell out of the window."""
-    return [key for key, item in state.items() if now - item.seen_at > params.window_s]
+def expired(
+    state: Mapping[str, Seen], params: DedupParams, now: float, horizon: float = float("inf")
+) -> list[str]:
+    """Ids of the articles that fell out of the window, or were seen after `horizon` (the
+    latest believable event time: such a record came from a producer's wrong clock)."""
+    return [
+        key
+        for key, item in state.items()
+        if item.seen_at > horizon or now - item.seen_at > params.window_s
+    ]

@@ -8,6 +8,7 @@ its count reaches ``min_count`` and ``factor`` times the baseline; it alerts onc
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 
 import pycountry
 
@@ -16,10 +17,13 @@ from streams.models import EnrichedArticle, Entity, Level
 __all__ = [
     "SpikeParams",
     "SpikeState",
+    "SpikeSubject",
+    "country_name",
     "observe",
     "ranked_entities",
     "spike_keys",
     "spike_level",
+    "spike_subjects",
     "stale",
     "threshold",
 ]
@@ -126,11 +130,47 @@ def spike_level(state: SpikeState, params: SpikeParams) -> Level:
     return "high" if state.count >= 2 * threshold(state, params) else "medium"
 
 
-def _country_name(code: str) -> str:
+@dataclass(frozen=True)
+class SpikeSubject:
+    """The one real-world thing a spike key counts: an entity, or a country.
+
+    A country is counted under ``country:CC`` whether the article names it ("Russia") or
+    only places in it ("Moscow"), so it never spikes twice under two keys.
+    """
+
+    key: str  # ``entity:CANONICAL`` or ``country:CC``
+    name: str  # how alerts name it: the canonical name the articles' entities carry
+    names: frozenset[str] = frozenset()  # casefolded canonical name and aliases (for rules)
+    country: str | None = None  # ISO 3166 alpha-2 code of the country it is, or is in
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """ISO code -> the canonical name the entity stage gives the country ("Russia")."""
+    from streams.core.entities.gazetteer import gazetteer
+
+    return {
+        entry.geo.country: entry.canonical
+        for entry in gazetteer().entries
+        if entry.kind == "country" and entry.geo is not None and entry.geo.country
+    }
+
+
+def country_name(code: str) -> str:
+    """The country's name as the articles' entities carry it, else pycountry's, else the code."""
+    known = _country_names().get(code)
+    if known is not None:
+        return known
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
     return str(getattr(country, "common_name", None) or country.name)
+
+
+def _is_country(entity: Entity) -> bool:
+    """True for an entity that is a country itself, not a place in one."""
+    code = entity.geo.country if entity.geo else None
+    return entity.type == "LOC" and code is not None and country_name(code) == entity.canonical
 
 
 def ranked_entities(article: EnrichedArticle) -> list[Entity]:
@@ -142,11 +182,24 @@ def ranked_entities(article: EnrichedArticle) -> list[Entity]:
     )
 
 
+def spike_subjects(article: EnrichedArticle) -> list[SpikeSubject]:
+    """The entities and countries an article counts towards, one subject per real thing."""
+    subjects: dict[str, SpikeSubject] = {}
+    for entity in ranked_entities(article)[:MAX_SPIKE_ENTITIES]:
+        names = frozenset(n.casefold() for n in (entity.canonical, *entity.aliases))
+        code = entity.geo.country if entity.geo else None
+        key = f"country:{code}" if _is_country(entity) else f"entity:{entity.canonical}"
+        subjects.setdefault(key, SpikeSubject(key, entity.canonical, names, code))
+    for entity in article.entities:
+        code = entity.geo.country if entity.geo else None
+        if code and f"country:{code}" not in subjects:
+            name = country_name(code)
+            subjects[f"country:{code}"] = SpikeSubject(
+                f"country:{code}", name, frozenset({name.casefold()}), code
+            )
+    return list(subjects.values())
+
+
 def spike_keys(article: EnrichedArticle) -> list[tuple[str, str]]:
     """(key, display name) of the entities and countries an article counts towards."""
-    named = ranked_entities(article)[:MAX_SPIKE_ENTITIES]
-    keys = {f"entity:{e.canonical}": e.canonical for e in named}
-    for entity in article.entities:
-        if entity.geo and entity.geo.country:
-            keys[f"country:{entity.geo.country}"] = _country_name(entity.geo.country)
-    return list(keys.items())
+    return [(subject.key, subject.name) for subject in spike_subjects(article)]

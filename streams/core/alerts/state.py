@@ -10,7 +10,7 @@ Keys: ``story/<article_id>`` for a Seen, ``spike/<key>`` for a SpikeState.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -18,7 +18,15 @@ from typing import Any
 
 from streams.core.alerts.compose import spike_alert
 from streams.core.alerts.dedup import DedupParams, FingerprintIndex, Seen, decide, expired
-from streams.core.alerts.spikes import SpikeParams, SpikeState, observe, spike_keys, stale
+from streams.core.alerts.rules import Rule, spike_rules
+from streams.core.alerts.spikes import (
+    SpikeParams,
+    SpikeState,
+    observe,
+    spike_level,
+    spike_subjects,
+    stale,
+)
 from streams.core.alerts.stored import from_plain, to_plain
 from streams.core.temporal.published import parse_timestamp
 from streams.models import LEVELS, Alert, EnrichedArticle
@@ -97,7 +105,8 @@ class AlertState:
     ) -> tuple[EnrichedArticle, bool]:
         """The article placed in its story (`duplicate_of` set), and whether it alerts.
 
-        `alertable`: some rule matched it; `now`: its event time (`received_at`, epoch s).
+        `alertable`: some rule matched it; `now`: its event time (its clamped `received_at`,
+        epoch s; see streams.core.alerts.clock).
         """
         level = LEVELS.index(article.escalation.level)
         article_id = article.article_id
@@ -128,39 +137,61 @@ class AlertState:
         return article.model_copy(update={"duplicate_of": decision.duplicate_of}), decision.alert
 
     def spike_alerts(
-        self, article: EnrichedArticle, now: float, position: int, created_at: datetime
-    ) -> list[Alert]:
-        """Count a flagged new story towards its entities and countries; the spikes it fires.
+        self,
+        article: EnrichedArticle,
+        now: float,
+        position: int,
+        created_at: datetime,
+        rules: Sequence[Rule],
+    ) -> list[tuple[Alert, list[Rule]]]:
+        """Count a flagged new story towards its entities and countries; the spikes it fires
+        that some rule wants, each with the rules it matched (they route it).
 
-        `position`: the input's offset in the alert stage's partition (replays are not
-        counted twice, see `observe`).
+        `now`: the article's event time for spikes (its clamped `published_at`, see
+        streams.core.alerts.clock); `position`: the input's offset in the alert stage's
+        partition (replays are not counted twice, see `observe`). Every spike is counted
+        and stored whatever the rules say: the rules choose who hears of it, not whether
+        the window spiked.
         """
         if not article.escalation.flag or article.duplicate_of is not None:
             return []
         fired = []
-        for key, name in spike_keys(article):
+        for subject in spike_subjects(article):
+            key = subject.key
             previous = self.spikes.get(key)
             state, fires = observe(previous, now, self.spike_params, article.article_id, position)
             if state != previous:
                 self.spikes[key] = state
                 self._changes[SPIKE_PREFIX + key] = to_plain(state)
-            if fires:
+            if not fires:
+                continue
+            matched = spike_rules(subject, spike_level(state, self.spike_params), article, rules)
+            if matched:
                 categories = article.escalation.categories
-                params = self.spike_params
-                fired.append(spike_alert(key, name, state, params, categories, created_at))
+                alert = spike_alert(
+                    key, subject.name, state, self.spike_params, categories, created_at
+                )
+                fired.append((alert, matched))
         return fired
 
-    def sweep(self, now: float) -> int:
+    def sweep(self, now: float, horizon: float | None = None) -> int:
         """Delete stories out of the dedup window and spike windows that no longer matter.
 
         Returns how many keys were deleted. Called every so many articles, with the newest
-        event time seen.
+        event time seen. `horizon`, when given, is the latest event time that can be true
+        (the clock plus its tolerance): a record beyond it was stored before event times
+        were clamped, and would otherwise hold its key's spike window shut for good.
         """
-        gone = expired(self.stories, self.dedup, now)
+        ahead = float("inf") if horizon is None else horizon
+        gone = expired(self.stories, self.dedup, now, ahead)
         for article_id in gone:
             del self.stories[article_id]
             self._changes[STORY_PREFIX + article_id] = None
-        quiet = [key for key, state in self.spikes.items() if stale(state, now, self.spike_params)]
+        quiet = [
+            key
+            for key, state in self.spikes.items()
+            if state.window_start > ahead or stale(state, now, self.spike_params)
+        ]
         for key in quiet:
             del self.spikes[key]
             self._changes[SPIKE_PREFIX + key] = None

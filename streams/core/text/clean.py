@@ -9,7 +9,7 @@ from functools import cache
 from streams.core.text.clutter import clutter_kind
 from streams.core.text.meta_lines import split_meta_line, stamp_at_start
 
-__all__ = ["Cleaned", "clean_text", "normalize_text", "line_key"]
+__all__ = ["Cleaned", "clean_text", "normalize_text", "line_key", "one_line"]
 
 # Metadata (dateline, section, credit, byline) is looked for only in this many non-empty
 # lines under the headline; news pages never carry more stamp lines than that.
@@ -26,6 +26,8 @@ _ODD_CHAR = re.compile(
     "\u205f-\u2069\u3000\ufeff\ufff9-\ufffb]"
 )
 _SPACE_RUN = re.compile(r"[ ]{2,}")
+# Line breaks and other control characters in what must stay on one line (a title).
+_LINE_BREAKS = re.compile(r"\s*[\x00-\x1f\x7f\x85\u2028\u2029]+\s*")
 _BLANK_RUN = re.compile(r"\n{3,}")
 _NON_WORD = re.compile(r"[\W_]+")
 _SENTENCE_END = re.compile(r"[.!;]\s*$")
@@ -206,3 +208,11 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
         elif not (body.in_top and body.top_line(line)):
             body.body_line(line)
     return Cleaned(title=title, text=body.text(), header=body.header)
+
+
+def one_line(text: str | None) -> str | None:
+    """`text` with its line breaks and control characters made single spaces: a title goes
+    into Kafka records, logs and alert lines, where a line break would split a record."""
+    if text is None:
+        return None
+    return _LINE_BREAKS.sub(" ", text).strip()

@@ -11,6 +11,7 @@ import trafilatura
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
+from streams.core.text.html_bounds import bound_html
 from streams.core.text.html_meta import page_metadata
 
 __all__ = ["HtmlExtract", "looks_like_html", "extract_html", "MAX_HTML_CHARS"]
@@ -69,6 +70,7 @@ class HtmlExtract:
     title: str | None = None
     published: str | None = None  # raw string of the publication time found in the page
     lang: str | None = None
+    cut_at: int | None = None  # where the page was cut before parsing (html_bounds), else None
 
 
 def looks_like_html(text: str) -> bool:
@@ -110,21 +112,30 @@ def _parse(html: str) -> Any:
 
 
 def extract_html(html: str) -> HtmlExtract:
-    """Return the article's main text, title, published-time string and language from a page."""
+    """Return the article's main text, title, published-time string and language from a page.
+
+    The page is bounded first (characters, elements, attributes per tag: see html_bounds), so
+    the parser's and trafilatura's work per page is bounded whatever the markup.
+    """
     if not html or not html.strip():
         return HtmlExtract(text="")
-    html = html[:MAX_HTML_CHARS]
+    page = bound_html(html[:MAX_HTML_CHARS])
+    cut_at = page.cut_at
+    if cut_at is None and len(html) > MAX_HTML_CHARS:
+        cut_at = MAX_HTML_CHARS
     try:
-        tree = _parse(html)
+        tree = _parse(page.html)
     except Exception:  # noqa: BLE001 - lxml raises many kinds on garbage; never fail here
-        return HtmlExtract(text="")
+        return HtmlExtract(text="", cut_at=cut_at)
     if tree is None:
-        return HtmlExtract(text="")
+        return HtmlExtract(text="", cut_at=cut_at)
     try:
         meta = page_metadata(tree)
     except Exception:  # noqa: BLE001 - metadata is optional; the text still counts
         meta = None
     text = _main_text(tree)
     if meta is None:
-        return HtmlExtract(text=text)
-    return HtmlExtract(text=text, title=meta.title, published=meta.published, lang=meta.lang)
+        return HtmlExtract(text=text, cut_at=cut_at)
+    return HtmlExtract(
+        text=text, title=meta.title, published=meta.published, lang=meta.lang, cut_at=cut_at
+    )

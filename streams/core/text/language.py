@@ -6,9 +6,10 @@ import re
 from functools import cache
 from itertools import islice
 
+import pycountry
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-__all__ = ["SUPPORTED_LANGUAGES", "detect_language", "language_confidences"]
+__all__ = ["SUPPORTED_LANGUAGES", "detect_language", "language_confidences", "language_tag"]
 
 # ISO 639-1 codes the detector chooses from. A closed set keeps memory and start-up small and
 # avoids confusions with languages the feeds never carry (e.g. Afrikaans for Dutch text).
@@ -59,6 +60,37 @@ def _sample(text: str) -> str:
         return text
     cut = text.rfind(" ", MAX_CHARS // 2, MAX_CHARS)
     return text[: cut if cut > 0 else MAX_CHARS]
+
+
+# A BCP 47 tag: a primary language subtag, then subtags of letters and digits (region,
+# script, variant), each 1-8 characters, joined by hyphens (or underscores, as locales write).
+_TAG = re.compile(r"([A-Za-z]{2,3})((?:[-_][A-Za-z0-9]{1,8})*)")
+
+
+def language_tag(value: str) -> str | None:
+    """`value` as a BCP 47 language tag ("EN_gb" -> "en-GB"), or None when it is not one.
+
+    The primary subtag must be an ISO 639 code (pycountry's tables); the rest is checked for
+    its shape only. A producer's `lang` that is not a tag is not trusted over detection.
+    """
+    match = _TAG.fullmatch(value.strip())
+    if match is None:
+        return None
+    primary = match[1].lower()
+    known = pycountry.languages.get(alpha_2=primary) if len(primary) == 2 else None
+    if known is None and pycountry.languages.get(alpha_3=primary) is None:
+        return None
+    rest = [part for part in re.split(r"[-_]", match[2]) if part]
+    return "-".join([primary, *(_subtag_case(part) for part in rest)])
+
+
+def _subtag_case(part: str) -> str:
+    """BCP 47's conventional case: regions upper (GB), scripts title (Latn), others lower."""
+    if len(part) == 2 and part.isalpha():
+        return part.upper()
+    if len(part) == 4 and part.isalpha():
+        return part.title()
+    return part.lower()
 
 
 def language_confidences(text: str, top: int = 3) -> list[tuple[str, float]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-__all__ = ["ABBREVIATIONS", "Sentences", "sentence_spans"]
+__all__ = ["ABBREVIATIONS", "Sentences", "last_sentence_end", "sentence_spans"]
 
 #: Words before a full stop that does not end a sentence (Mr., Gen.); initials never do.
 ABBREVIATIONS = frozenset(("mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "st", "no", "vs",
@@ -34,6 +34,21 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+def last_sentence_end(text: str, low: int, high: int) -> int | None:
+    """The last sentence end in text[low:high] (as a cut position), None when there is none.
+
+    The text after `high` is looked at too, so that a full stop just before `high` counts only
+    when the whole text has a sentence end there.
+    """
+    last = None
+    for match in _SENTENCE_END_RE.finditer(text, low, min(len(text), high + 1)):
+        if match.end() > high:
+            break
+        if not (_abbreviation(text, match.start()) and "\n" not in match.group()):
+            last = match.end()
+    return last
 
 
 def _abbreviation(text: str, stop: int) -> bool:

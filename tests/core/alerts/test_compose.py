@@ -161,3 +161,30 @@ def test_alerting_summary_does_not_end_a_sentence_at_an_abbreviation() -> None:
     escalation = high.escalation.model_copy(update={"matches": [shelling]})
     article = high.model_copy(update={"text": text, "escalation": escalation})
     assert summarize(article) == "Shelling began at 3 a.m. as air defences engaged drones."
+
+
+def test_compose_reason_and_summary_cite_only_asserted_matches() -> None:
+    from tests.support.articles import enriched
+
+    article = enriched(
+        {
+            "id": "negated-1",
+            "title": "Exercise near the border",
+            "body": "Officials said the troop movement near the border was an exercise, not a "
+            "planned invasion. Artillery shelling killed two soldiers on Monday.",
+        }
+    )
+    assert any(m.term == "invasion" and m.modality == "negated" for m in article.escalation.matches)
+    result = alert_for(article, default_rules("low"), NOW)
+    assert result is not None
+    alert, _ = result
+    assert "invasion" not in alert.reason and "strongest" in alert.reason
+    assert "invasion" not in alert.summary
+
+
+def test_compose_escalation_alert_carries_source_and_url() -> None:
+    from tests.support.articles import CLEAN_ESCALATION, enriched
+
+    result = alert_for(enriched(CLEAN_ESCALATION), default_rules("low"), NOW)
+    assert result is not None
+    assert (result[0].source, result[0].url) == ("wire", CLEAN_ESCALATION["url"])

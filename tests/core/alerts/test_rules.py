@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.core.alerts.rules import default_rules, load_rules, matching_rules, parse_rules
+from streams.core.alerts.rules import Rule, default_rules, load_rules, matching_rules, parse_rules
 from streams.errors import ConfigError
 from streams.models import EnrichedArticle, Entity, Escalation, Geo, Level
 
@@ -106,3 +106,52 @@ def test_rules_bundled_example_file_is_valid() -> None:
 
     rules = load_rules(sample_feed_path().parent / "rules.yaml")
     assert "military-desk" in [r.name for r in rules]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "rules: [{name: ok}, {name: desk, min_level: extreme}]",
+            "rules: invalid rules: rule 2 ('desk'): min_level: Input should be 'none', 'low', "
+            "'medium', 'high' or 'critical'",
+        ),
+        (
+            "rules: [{name: desk, colour: red}]",
+            "rules: invalid rules: rule 1 ('desk'): colour: Extra inputs are not permitted",
+        ),
+        ("rules: [unclosed", "rules: invalid rules: line 1, column 17: expected ',' or ']', but"),
+    ],
+)
+def test_rules_errors_are_one_line_naming_the_rule(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_rules(text)
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value) and "http" not in str(caught.value)
+
+
+def test_rules_refuse_yaml_aliases_before_expanding_them() -> None:
+    levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, 10):
+        prev, name = chr(96 + i), chr(97 + i)
+        levels.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]")
+    bomb = "\n".join([*levels, "rules: [{name: x, entities: *j}]"])
+    with pytest.raises(ConfigError, match=r"line 2, column \d+: aliases .* not allowed") as caught:
+        parse_rules(bomb)
+    assert "\n" not in str(caught.value)
+
+
+def test_rules_spikes_match_on_the_thing_that_spiked() -> None:
+    from streams.core.alerts.spikes import SpikeSubject
+    from tests.support.articles import CLEAN_ESCALATION, enriched
+
+    article = enriched(CLEAN_ESCALATION)
+    caucasus = Rule(name="caucasus", min_level="low", countries=("GE", "AM", "AZ"))
+    people = Rule(name="people", entities=("Russia",))
+    us = SpikeSubject("country:US", "United States", frozenset({"united states"}), "US")
+    ru = SpikeSubject("country:RU", "Russia", frozenset({"russia"}), "RU")
+    tbilisi = SpikeSubject("entity:Tbilisi", "Tbilisi", frozenset({"tbilisi"}), "GE")
+    assert not caucasus.matches_spike(us, "high", article)
+    assert caucasus.matches_spike(tbilisi, "medium", article)
+    assert people.matches_spike(ru, "medium", article)
+    assert not people.matches_spike(ru, "low", article)  # below the rule's min_level

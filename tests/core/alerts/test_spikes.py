@@ -119,3 +119,32 @@ def test_spikes_stale_keeps_a_key_with_a_baseline_of_its_own() -> None:
     state, _ = _feed([T0 + i for i in range(200)])
     assert not stale(state, T0 + 600 * 7, PARAMS)  # 100 * 0.5**6 is still above the floor
     assert stale(state, T0 + 600 * 20, PARAMS)
+
+
+def test_spikes_a_country_counts_once_under_the_name_the_stories_use() -> None:
+    from streams.core.alerts.spikes import spike_subjects
+    from tests.support.articles import enriched
+
+    article = enriched(
+        {
+            "id": "ru-us",
+            "body": "Russia deployed troops near the border on Monday. The United States and "
+            "Russia traded threats while tanks moved near Moscow and Washington.",
+        }
+    )
+    subjects = {s.key: s for s in spike_subjects(article)}
+    assert {"country:RU", "country:US"} <= set(subjects)
+    assert not {"entity:Russia", "entity:United States"} & set(subjects)
+    assert (subjects["country:RU"].name, subjects["country:US"].name) == (
+        "Russia",
+        "United States",
+    )
+    assert subjects["entity:Moscow"].country == "RU"
+
+
+def test_spikes_a_country_only_placed_in_is_named_as_the_stories_name_it() -> None:
+    from streams.core.alerts.spikes import spike_keys
+    from tests.support.articles import enriched
+
+    article = enriched({"id": "msk", "body": "Artillery shelling hit Moscow overnight."})
+    assert ("country:RU", "Russia") in spike_keys(article)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from streams.core.alerts.dedup import DedupParams
+from streams.core.alerts.rules import default_rules
 from streams.core.alerts.spikes import SpikeParams
 from streams.core.alerts.state import SPIKE_PREFIX, STORY_PREFIX, AlertState, epoch
 from streams.models import EnrichedArticle
@@ -23,6 +24,7 @@ from tests.support.articles import (
 DEDUP = DedupParams(window_s=3600.0, max_distance=12)
 SPIKES = SpikeParams(window_s=600.0, min_count=2)
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+RULES = default_rules("medium")
 
 
 def _article(message: Mapping[str, object], **changes: object) -> EnrichedArticle:
@@ -63,7 +65,7 @@ def test_alert_state_replayed_changes_give_the_same_decisions() -> None:
     state = AlertState(DEDUP, SPIKES)
     first = _article(CLEAN_ESCALATION)
     state.place(first, True, epoch(first.received_at))
-    state.spike_alerts(first, epoch(first.received_at), 0, NOW)
+    state.spike_alerts(first, epoch(first.received_at), 0, NOW, RULES)
     fresh = _replayed(state, state.take_changes())
     assert fresh.stories == state.stories
     assert fresh.spikes == state.spikes
@@ -86,17 +88,21 @@ def test_alert_state_spikes_fire_once_and_are_stored() -> None:
     fired = []
     for i, story in enumerate(MOLDOVA_STORIES):
         article = _article(story)
-        fired += state.spike_alerts(article, epoch(article.received_at), i, NOW)
-    assert sorted(a.reason.split(":")[0] for a in fired) == ["spike on country", "spike on entity"]
+        fired += state.spike_alerts(article, epoch(article.received_at), i, NOW, RULES)
+    # Moldova is one country: it spikes once, under its country key, by the name stories use
+    assert [(a.reason.split(":")[:2], a.entities) for a, _ in fired] == [
+        (["spike on country", "MD"], ["Moldova"])
+    ]
     keys = [key for key, _ in state.take_changes()]
-    assert SPIKE_PREFIX + "entity:Moldova" in keys
+    assert SPIKE_PREFIX + "country:MD" in keys
+    assert SPIKE_PREFIX + "entity:Moldova" not in keys
 
 
 def test_alert_state_sweep_deletes_old_stories_and_quiet_spikes_with_tombstones() -> None:
     state = AlertState(DEDUP, SPIKES)
     first = _article(CLEAN_ESCALATION)
     state.place(first, True, epoch(first.received_at))
-    state.spike_alerts(first, epoch(first.received_at), 0, NOW)
+    state.spike_alerts(first, epoch(first.received_at), 0, NOW, RULES)
     spike_keys = {SPIKE_PREFIX + key for key in state.spikes}
     assert spike_keys
     state.take_changes()
@@ -121,7 +127,7 @@ def test_alert_state_apply_ignores_unknown_keys_and_absent_deletes(
     calm = _article(CALM_SPORT)
     state.place(calm, False, epoch(calm.received_at))
     first = _article(CLEAN_ESCALATION)
-    state.spike_alerts(first, epoch(first.received_at), 0, NOW)
+    state.spike_alerts(first, epoch(first.received_at), 0, NOW, RULES)
     assert state.stories and state.spikes
     before = copy.deepcopy((state.stories, state.spikes))
     state.apply(key, value)

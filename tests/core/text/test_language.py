@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from streams.core.text.language import MAX_CHARS, SUPPORTED_LANGUAGES, _sample, detect_language
+from streams.core.text.language import (
+    MAX_CHARS,
+    SUPPORTED_LANGUAGES,
+    _sample,
+    detect_language,
+    language_tag,
+)
 
 
 @pytest.mark.parametrize(
@@ -67,3 +73,23 @@ def test_language_only_leading_sample_is_read() -> None:
 def test_language_of_a_long_text_is_read_from_its_start() -> None:
     text = "Officials said the ceasefire held overnight along the whole front line. " * 40
     assert detect_language(text) == detect_language(text[:300]) == "en"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("en", "en"),
+        ("EN", "en"),
+        (" en-gb ", "en-GB"),
+        ("pt_BR", "pt-BR"),
+        ("zh-hant-tw", "zh-Hant-TW"),
+        ("yue", "yue"),
+        ("english", None),
+        ("xx", None),
+        ("en-", None),
+        ("en\nfr", None),
+        ("", None),
+    ],
+)
+def test_language_tag_is_normalised_or_refused(value: str, expected: str | None) -> None:
+    assert language_tag(value) == expected
