@@ -82,6 +82,16 @@ def _stable(line: str) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False)
 
 
+def _without(line: str, fields: list[str]) -> str:
+    """A stable output line without the given top-level fields."""
+    if not fields:
+        return line
+    record = json.loads(line)
+    for key in fields:
+        record.pop(key, None)
+    return json.dumps(record, sort_keys=True, ensure_ascii=False)
+
+
 def differences(before: str, after: str) -> Iterator[str]:
     """Dotted paths of the fields that differ between two stable outputs."""
     yield from _walk(json.loads(before), json.loads(after), "")
@@ -108,6 +118,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True, help="the git revision to compare against")
     parser.add_argument("--show", type=int, default=10, help="differences to print in full")
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="a top-level field left out of the comparison, e.g. one the change adds (repeat)",
+    )
     args = parser.parse_args()
     sets = input_sets()
     changed = 0
@@ -117,8 +134,8 @@ def main() -> int:
         _git("worktree", "add", "--detach", str(base_tree), args.base)
         try:
             for name, messages in sets.items():
-                before = run_tree(base_tree, messages)
-                after = run_tree(ROOT, messages)
+                before = [_without(x, args.ignore) for x in run_tree(base_tree, messages)]
+                after = [_without(x, args.ignore) for x in run_tree(ROOT, messages)]
                 same = sum(x == y for x, y in zip(before, after, strict=True))
                 print(f"{name:<40} {len(messages):>5} inputs  {len(messages) - same:>4} differ")
                 for index, (x, y) in enumerate(zip(before, after, strict=True)):
