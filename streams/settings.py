@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, Literal, Union, get_args, get_origin
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import Field, SecretBytes, SecretStr, ValidationError, field_validator
@@ -25,6 +24,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from streams.core.alerts.rules import Rule, default_rules, load_rules
 from streams.core.pipeline import MAX_OUTPUT_BYTES, CoreOptions
+from streams.core.temporal.published import zone_of
 from streams.core.text.fingerprint import DUPLICATE_MAX_DISTANCE
 from streams.errors import ERROR_TYPES, ConfigError
 from streams.models import Level
@@ -230,11 +230,8 @@ class Settings(BaseSettings):
     @classmethod
     def _check_zone(cls, value: str | None) -> str | None:
         """An unknown zone fails at start-up rather than leaving every time unconverted."""
-        if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise ValueError(f"{value!r} is not an IANA time zone (e.g. Europe/Paris)") from exc
+        if value is not None and zone_of(value) is None:
+            raise ValueError(f"{value[:64]!r} is not an IANA time zone (e.g. Europe/Paris)")
         return value
 
     def isolated(self, tag: str) -> Settings:

@@ -47,6 +47,8 @@ def test_settings_reject_invalid_values(monkeypatch: pytest.MonkeyPatch) -> None
         ("BROKER", "a:9092,,b:9092", "is not host:port"),
         ("SOURCE_TZ", "Mars/Olympus", "is not an IANA time zone"),
         ("SOURCE_TZ", "../etc/passwd", "is not an IANA time zone"),
+        ("SOURCE_TZ", "Europe", "is not an IANA time zone"),
+        ("SOURCE_TZ", "A/" * 60, "is not an IANA time zone"),
     ],
 )
 def test_settings_invalid_value_is_one_line_naming_the_variable(

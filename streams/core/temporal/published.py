@@ -19,7 +19,12 @@ __all__ = [
     "resolve_published",
     "format_published",
     "utc_iso",
+    "zone_of",
+    "MAX_ZONE_CHARS",
 ]
+
+#: Longest IANA zone name accepted ("America/Argentina/ComodRivadavia" is 32 characters).
+MAX_ZONE_CHARS = 64
 
 # Where a dateline is looked for in the body: the first lines, up to this many characters.
 # Datelines sit above or at the start of the first paragraph; deeper dates are event dates.
@@ -49,8 +54,10 @@ class PublishedTime:
         return format_published(self.value, date_only=self.date_only)
 
 
-def _tz(name: str | None) -> tzinfo | None:
-    if not name:
+def zone_of(name: str | None) -> tzinfo | None:
+    """The time zone a name gives (an IANA name, or UTC/Z/GMT); None for no name or no zone
+    (unknown, too long, or a folder of the zone database such as "Europe")."""
+    if not name or len(name) > MAX_ZONE_CHARS:
         return None
     if name.upper() in {"UTC", "Z", "GMT"}:
         return UTC
@@ -67,7 +74,7 @@ def parse_timestamp(value: str, default_tz: str | None = None) -> datetime:
         text = text[:-1] + "+00:00"
     parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None and default_tz:
-        zone = _tz(default_tz)
+        zone = zone_of(default_tz)
         if zone is None:
             raise ValueError(f"unknown time zone {default_tz!r}")
         parsed = parsed.replace(tzinfo=zone)
@@ -83,7 +90,7 @@ def utc_iso(moment: datetime) -> str:
 def _from_field(value: str, source_tz: str | None) -> tuple[datetime, bool] | None:
     """An ISO field value, naive -> source zone or UTC; (value, date_only) or None if bad."""
     try:
-        parsed = parse_timestamp(value, source_tz if _tz(source_tz) else None)
+        parsed = parse_timestamp(value, source_tz if zone_of(source_tz) else None)
     except ValueError:
         return None
     if not plausible(parsed):
