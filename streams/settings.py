@@ -156,8 +156,9 @@ class Settings(BaseSettings):
         default=300.0,
         ge=0,
         description="How far in seconds an article's `received_at` or `published_at` may lie "
-        "ahead of its Kafka timestamp (else the worker's clock) before the alert stage clamps "
-        "it there: a producer's wrong clock cannot move the dedup and spike windows",
+        "ahead of its Kafka timestamp (else the worker's clock) before the alert stage uses "
+        "that timestamp instead: a producer's wrong clock cannot move the dedup and spike "
+        "windows",
     )
     dedup_max_distance: int = Field(
         default=DUPLICATE_MAX_DISTANCE,

@@ -125,7 +125,7 @@ class AlertStage:
         """
         settings = self._settings
         broker_time = stamp.timestamp() if stamp is not None else time.time()
-        times = event_times(article, broker_time + settings.clock_tolerance_s)
+        times = event_times(article, broker_time, settings.clock_tolerance_s)
         matched = matching_rules(article, self.rules)
         article, alerts = self.state.place(article, bool(matched), times.received)
         records = [article_record(article, settings.topic_enriched)]

@@ -4,8 +4,9 @@ The dedup and spike windows run on event time, so that a replay decides as the f
 did. But `received_at` and `published_at` come from producers, whose clocks may be wrong: a
 story dated 9000-01-01 would move the windows' end seven thousand years ahead, so every
 story would fall out of the dedup window at the next sweep and its entities' spike windows
-would never close. So an event time is the producer's stamp only up to a bound: the Kafka
-timestamp of the record (else the worker's clock) plus a small tolerance for clock skew.
+would never close. So an event time is the producer's stamp only when it lies at most a small
+tolerance for clock skew after the Kafka timestamp of the record (else the worker's clock);
+a later stamp is replaced by that timestamp.
 """
 
 from __future__ import annotations
@@ -44,13 +45,17 @@ def moment_of(stamp: str | None) -> float | None:
     return parsed.astimezone(UTC).timestamp()
 
 
-def event_times(article: EnrichedArticle, bound: float) -> EventTimes:
-    """The article's event times, none later than `bound` (broker time plus tolerance).
+def event_times(article: EnrichedArticle, now: float, tolerance: float) -> EventTimes:
+    """The article's event times; a stamp more than `tolerance` seconds after `now` (the
+    broker's time) is not believed, and `now` stands in for it.
 
-    `published` is never later than `received` either: an article cannot be published after
-    it arrived, and a future `published_at` must not open a spike window ahead of the rest.
+    Not `now + tolerance`: a story placed in the next window would make every on-time story
+    after it late for that window, and uncounted. `published` is never later than `received`
+    either: an article cannot be published after it arrived.
     """
     stamped = moment_of(article.received_at)
-    received = bound if stamped is None else min(stamped, bound)
+    received = now if stamped is None or stamped > now + tolerance else stamped
     published = moment_of(article.published_at)
-    return EventTimes(received, received if published is None else min(published, received))
+    if published is None or published > now + tolerance:
+        published = received
+    return EventTimes(received, min(published, received))
