@@ -38,6 +38,17 @@ async def _describe(settings: Settings, topic: str) -> tuple[list[dict[str, Any]
     return sorted(meta["partitions"], key=lambda p: p["partition"]), min_isr
 
 
+def _described(settings: Settings, timeout: float) -> tuple[list[dict[str, Any]], str | None]:
+    """The raw topic described once every node knows it: just after its creation, a node the
+    config request reaches may not have it yet and answers with no configs."""
+    deadline = time.monotonic() + timeout
+    while True:
+        partitions, min_isr = asyncio.run(_describe(settings, settings.topic_raw))
+        if min_isr is not None or time.monotonic() > deadline:
+            return partitions, min_isr
+        time.sleep(0.5)
+
+
 def _wait_isr(settings: Settings, want: set[int], timeout: float) -> list[dict[str, Any]]:
     """Poll the raw topic until every partition's in-sync replicas are exactly `want`."""
     deadline = time.monotonic() + timeout
@@ -55,7 +66,7 @@ def test_cluster_survives_one_node_killed_and_rejoins(own_cluster: ApacheKafkaCl
     settings = make_settings(own_cluster.bootstrap, "kafka", replication=3)
 
     records = numbered_records(50)
-    partitions, min_isr = asyncio.run(_describe(settings, settings.topic_raw))
+    partitions, min_isr = _described(settings, timeout=30.0)
     assert min_isr == "2"
     assert [sorted(p["replicas"]) for p in partitions] == [[1, 2, 3]] * settings.partitions
     assert asyncio.run(produce_records(settings, records[:20])) == 20
