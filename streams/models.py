@@ -31,6 +31,9 @@ __all__ = [
     "Timex",
     "Quote",
     "EscalationMatch",
+    "CasualtyCount",
+    "Casualties",
+    "EscalationEvent",
     "Escalation",
     "EnrichedArticle",
     "Alert",
@@ -61,6 +64,12 @@ Action = Literal[
     "DEMAND",
     "REJECT",
     "PROTEST",
+    "REDUCE",
+    "MASS_VIOLENCE",
+    "AGREE",
+    "RETREAT",
+    "RELEASE",
+    "AID",
 ]
 Modality = Literal["asserted", "negated", "hypothetical", "future", "reported"]
 ErrorType = Literal[
@@ -74,7 +83,16 @@ ErrorType = Literal[
 PublishedSource = Literal["field", "html", "dateline", "message_timestamp"]
 #: The fields of an EnrichedArticle that are cut when it would not fit in one message.
 TruncatedField = Literal[
-    "html", "title", "url", "source", "text", "entities", "timexes", "quotes", "escalation.matches"
+    "html",
+    "title",
+    "url",
+    "source",
+    "text",
+    "entities",
+    "timexes",
+    "quotes",
+    "escalation.matches",
+    "escalation.events",
 ]
 
 #: The escalation levels, lowest first: compare levels by their index here.
@@ -281,6 +299,59 @@ class EscalationMatch(_Model):
     )
 
 
+class CasualtyCount(_Model):
+    """A number of people the text states were killed, injured or went missing."""
+
+    count: int = Field(ge=0, description="The number (0 for 'no casualties').")
+    text: str = Field(description="The number phrase as written ('at least 12', 'dozens').")
+    start: int = Field(description="Offset of `text` in the article's `text` (code points).")
+    end: int = Field(description="Offset just after `text` (exclusive).")
+    approximate: bool = Field(
+        default=False,
+        description="A bound or a vague amount ('at least 12', 'dozens' = 24, 'several' = 3).",
+    )
+
+
+class Casualties(_Model):
+    """Casualties of the story's violent events: the largest figure stated for each kind."""
+
+    killed: CasualtyCount | None = Field(default=None, description="People killed.")
+    injured: CasualtyCount | None = Field(default=None, description="People injured.")
+    missing: CasualtyCount | None = Field(
+        default=None, description="People missing, abducted, kidnapped or taken hostage."
+    )
+
+
+class EscalationEvent(_Model):
+    """One event of the event model: who did what to whom, of which class, how told."""
+
+    event_class: Action = Field(
+        description="PLOVER/CAMEO-style class (ASSAULT, FIGHT, MASS_VIOLENCE, PROTEST, "
+        "THREATEN, MOBILIZE, COERCE, SANCTION, REDUCE, ...; AGREE, RETREAT, RELEASE and AID "
+        "are cooperative and never count)."
+    )
+    mode: str = Field(description="How, within the class: shooting, bombardment, riot, ...")
+    category: Category = Field(description="Category the event counts under.")
+    level: Level = Field(
+        description="Level this event supports: its class and mode, raised by deaths in its "
+        "sentence, one lower when hypothetical or future, none when negated or cooperative."
+    )
+    modality: Modality = Field(description="How the text presents it (as in matches).")
+    term: str = Field(description="The words that name the event, as written in `text`.")
+    start: int = Field(description="Offset of `term` in `text` (code points).")
+    end: int = Field(description="Offset just after `term` (exclusive).")
+    actor: str | None = Field(
+        default=None, description="Canonical name of the entity that acts, when named."
+    )
+    target: str | None = Field(
+        default=None, description="Canonical name of the entity acted upon, when named."
+    )
+    place: str | None = Field(
+        default=None, description="Canonical name of the place where it happened, when named."
+    )
+    sentence: str = Field(description="The sentence that reports it (at most 600 characters).")
+
+
 class Escalation(_Model):
     """How far the story escalates, from the matches of the escalation lexicon."""
 
@@ -313,6 +384,15 @@ class Escalation(_Model):
         default_factory=list,
         description="Every lexicon match in `text`, negated ones included, in text order; "
         "matches in the title count towards level and score but are not listed.",
+    )
+    events: list[EscalationEvent] = Field(
+        default_factory=list,
+        description="The events the matches report, one per class and sentence (the "
+        "strongest match), in text order; negated and cooperative ones included.",
+    )
+    casualties: Casualties = Field(
+        default_factory=Casualties,
+        description="Killed, injured and missing of the story's counting violent events.",
     )
 
 
@@ -401,8 +481,9 @@ class EnrichedArticle(_Model):
         "bound, left unparsed, and `text` the characters of the text past 50,000, left unread; "
         "everything else describes the part read. The article is then fitted into one message "
         "of NEWSSTREAM_MAX_OUTPUT_BYTES: per list field (entities, timexes, quotes, "
-        "escalation.matches), the number of items dropped (kept: the most mentioned entities "
-        "and the strongest matches, else the first in text order; always in text order); per "
+        "escalation.matches, escalation.events), the number of items dropped (kept: the most "
+        "mentioned entities, the strongest matches and events, else the first in text order; "
+        "always in text order); per "
         "string field (text, title, url, source), the number of characters cut from its end "
         "(added to what was unread). Items beyond a cut `text` are dropped. Level, score, "
         "categories, actions, counts and the fingerprint still describe all that was read.",

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
-from streams.models import DeadLetter, EnrichedArticle, TruncatedField
+from streams.models import LEVELS, DeadLetter, EnrichedArticle, TruncatedField
 
 __all__ = [
     "to_json",
@@ -42,7 +42,13 @@ MAX_HEADER_CHARS = 4096
 WORD_BOUNDARY_CHARS = 200
 
 _HEADERS: tuple[TruncatedField, ...] = ("title", "url", "source")
-_LISTS: tuple[TruncatedField, ...] = ("entities", "timexes", "quotes", "escalation.matches")
+_LISTS: tuple[TruncatedField, ...] = (
+    "entities",
+    "timexes",
+    "quotes",
+    "escalation.matches",
+    "escalation.events",
+)
 
 
 def to_json(model: BaseModel) -> bytes:
@@ -102,12 +108,14 @@ class _Cutter:
             "timexes": article.timexes,
             "quotes": article.quotes,
             "escalation.matches": article.escalation.matches,
+            "escalation.events": article.escalation.events,
         }
         dumped = {
             "entities": data["entities"],
             "timexes": data["timexes"],
             "quotes": data["quotes"],
             "escalation.matches": data["escalation"]["matches"],
+            "escalation.events": data["escalation"]["events"],
         }
         #: Bytes each item adds to its list: its JSON and a comma.
         self.sizes = {name: [_json_len(x) + 1 for x in dumped[name]] for name in _LISTS}
@@ -124,7 +132,7 @@ class _Cutter:
             bare = self._bare(self.data["text"][:text_end])
         kept = self._keep(target - bare, text_end)
         escalation = self.article.escalation.model_copy(
-            update={"matches": kept["escalation.matches"]}
+            update={"matches": kept["escalation.matches"], "events": kept["escalation.events"]}
         )
         update: dict[str, Any] = {name: self.data[name] for name in _HEADERS}
         update |= {
@@ -139,7 +147,7 @@ class _Cutter:
 
     def _bare(self, text: str) -> int:
         """Size of the article with this text and every list empty."""
-        escalation = {**self.data["escalation"], "matches": []}
+        escalation = {**self.data["escalation"], "matches": [], "events": []}
         empty = {"entities": [], "timexes": [], "quotes": [], "escalation": escalation}
         return _json_len({**self.data, **empty, "text": text})
 
@@ -198,6 +206,10 @@ def _by_count(items: Sequence[Any]) -> Callable[[int], Any]:
     return lambda i: (-items[i].count, i)
 
 
+def _by_level(items: Sequence[Any]) -> Callable[[int], Any]:
+    return lambda i: (-LEVELS.index(items[i].level), i)
+
+
 def _by_weight(items: Sequence[Any]) -> Callable[[int], Any]:
     return lambda i: (-items[i].weight, i)
 
@@ -210,6 +222,7 @@ _PRIORITY: dict[TruncatedField, Callable[[Sequence[Any]], Callable[[int], Any]]]
     "timexes": _by_position,
     "quotes": _by_position,
     "escalation.matches": _by_weight,
+    "escalation.events": _by_level,
 }
 
 

@@ -158,8 +158,10 @@ def quotes(doc: Document) -> None:
 
 
 def escalation(doc: Document) -> None:
-    """Escalation level, categories, actions and matches."""
-    doc.escalation = assess_escalation(doc.text, bounded_title(doc.title), doc.sentences)
+    """Escalation events, casualties, level, categories, actions and matches."""
+    doc.escalation = assess_escalation(
+        doc.text, bounded_title(doc.title), doc.sentences, doc.entities
+    )
 
 
 def fingerprint(doc: Document) -> None:

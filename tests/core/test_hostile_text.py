@@ -9,6 +9,7 @@ the performance notes measure them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import orjson
@@ -23,7 +24,7 @@ from streams.core.steps import STEPS, Document
 from streams.core.text.bounds import BOUNDARY_WINDOW, MAX_ARTICLE_CHARS, MAX_TITLE_CHARS
 from streams.core.text.html_bounds import MAX_HTML_ELEMENTS
 from streams.core.text.sentences import Sentences
-from streams.models import DeadLetter, EnrichedArticle, Escalation
+from streams.models import DeadLetter, EnrichedArticle, Entity, Escalation
 
 SIZE = 100_000
 LEAD = "Troops were deployed near the border on Monday. "
@@ -203,9 +204,11 @@ def test_hostile_text_huge_title_is_read_only_to_its_bound(
 ) -> None:
     titles: list[str | None] = []
 
-    def recording_assess(text: str, title: str | None, sentences: Sentences) -> Escalation:
+    def recording_assess(
+        text: str, title: str | None, sentences: Sentences, entities: Sequence[Entity]
+    ) -> Escalation:
         titles.append(title)
-        return assess_escalation(text, title, sentences)
+        return assess_escalation(text, title, sentences, entities)
 
     monkeypatch.setattr(steps_module, "assess_escalation", recording_assess)
     payload = orjson.dumps({"title": "troops " * 140_000, "body": LEAD})

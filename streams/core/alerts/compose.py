@@ -16,7 +16,15 @@ from streams.core.alerts.spikes import (
 )
 from streams.core.temporal.published import utc_iso
 from streams.core.text.sentences import Sentences
-from streams.models import Alert, Category, EnrichedArticle, EscalationMatch, Modality
+from streams.models import (
+    LEVELS,
+    Alert,
+    Category,
+    EnrichedArticle,
+    EscalationEvent,
+    EscalationMatch,
+    Modality,
+)
 
 __all__ = [
     "ASSERTED_MODALITIES",
@@ -24,6 +32,7 @@ __all__ = [
     "asserted_matches",
     "escalation_alert",
     "spike_alert",
+    "strongest_event",
     "summarize",
 ]
 
@@ -56,15 +65,27 @@ def asserted_matches(article: EnrichedArticle) -> list[EscalationMatch]:
     return [m for m in article.escalation.matches if m.modality in ASSERTED_MODALITIES]
 
 
-def summarize(article: EnrichedArticle, max_sentences: int = 2) -> str:
-    """One or two sentences that hold the strongest asserted escalation matches.
+def strongest_event(article: EnrichedArticle) -> EscalationEvent | None:
+    """The asserted or reported event of the highest level (the first of them in the text)."""
+    events = [
+        e
+        for e in article.escalation.events
+        if e.modality in ASSERTED_MODALITIES and e.level != "none"
+    ]
+    return max(events, key=lambda e: (LEVELS.index(e.level), -e.start), default=None)
 
-    The strongest matches choose the sentences; they are given in the article's order, so
-    the summary reads as the article does.
+
+def summarize(article: EnrichedArticle, max_sentences: int = 2) -> str:
+    """One or two sentences: the strongest event's, then those of the strongest matches.
+
+    The sentences are given in the article's order, so the summary reads as the article does.
     """
-    ranked = sorted(asserted_matches(article), key=lambda m: (-m.weight, m.start))
-    chosen: dict[str, int] = {}
     sentences = Sentences.of(article.text)
+    event = strongest_event(article)
+    ranked = sorted(asserted_matches(article), key=lambda m: (-m.weight, m.start))
+    if event is not None:
+        ranked = [m for m in ranked if m.start == event.start] + ranked
+    chosen: dict[str, int] = {}
     for match in ranked:
         start, sentence = _sentence_around(article.text, sentences, match)
         if sentence and sentence != article.title and sentence not in chosen:
@@ -79,6 +100,29 @@ def summarize(article: EnrichedArticle, max_sentences: int = 2) -> str:
     return summary
 
 
+def _event_reason(event: EscalationEvent | None, article: EnrichedArticle) -> str:
+    """The strongest event and the casualties, as said in an alert's reason."""
+    if event is None:
+        return ""
+    parts = [f"{event.event_class.lower()}/{event.mode} {event.term!r}"]
+    parts += [
+        f"{role} {name}"
+        for role, name in (("by", event.actor), ("on", event.target), ("in", event.place))
+        if name
+    ]
+    toll = article.escalation.casualties
+    parts += [
+        f"{kind} {count.count}"
+        for kind, count in (
+            ("killed", toll.killed),
+            ("injured", toll.injured),
+            ("missing", toll.missing),
+        )
+        if count is not None
+    ]
+    return "; event " + ", ".join(parts)
+
+
 def escalation_alert(article: EnrichedArticle, matched: Sequence[Rule], now: datetime) -> Alert:
     """The alert for an article that matched `matched` rules (at least one)."""
     esc = article.escalation
@@ -86,6 +130,7 @@ def escalation_alert(article: EnrichedArticle, matched: Sequence[Rule], now: dat
     strongest = max(asserted_matches(article), key=lambda m: m.weight, default=None)
     reason = f"rule {', '.join(r.name for r in matched)}: level {esc.level} (score {esc.score:.2f}"
     reason += f", strongest {strongest.term!r})" if strongest else ")"
+    reason += _event_reason(strongest_event(article), article)
     if article.duplicate_of:
         reason += f"; near-duplicate of {article.duplicate_of}, at a higher level than before"
     return Alert(

@@ -47,10 +47,14 @@ level and score; only text matches are returned, so every offset indexes ``text`
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
+from streams.core.escalation.casualties import CasualtyMention, find_casualties
+from streams.core.escalation.events import EventHit, build_events
 from streams.core.escalation.lexicon import Context, Entry, Lexicon, Pattern, lexicon
 from streams.core.escalation.text import (
     Tokens,
@@ -64,7 +68,10 @@ from streams.models import (
     ACTIONS,
     CATEGORIES,
     LEVELS,
+    Casualties,
+    CasualtyCount,
     Category,
+    Entity,
     Escalation,
     EscalationMatch,
     Modality,
@@ -76,6 +83,13 @@ _LIVE_LEVEL = 3  # a lead asserting an act of this level (high) keeps its story 
 _MIN_SENTENCE = 60  # ... when it stands in the title or the dateline sentence: the first
 _LEAD_SCAN = 600  # sentence ending past 60 characters within the first 600 (skips "Sign in")
 _EXCLUDE_REACH = 3  # words either side of a match searched for an entry's `exclude` phrases
+#: Killed in the story's violent events from which the level is critical (mass casualties:
+#: the threshold of ten is the one of "mass-casualty attack" in incident coding practice).
+MASS_CASUALTIES = 10
+_MASS_LEVEL = 4  # critical
+_TOLL_SENTENCES = 3  # sentences after a violent event's that may state its toll
+#: Classes of violence: their deaths set the level (with `boost` entries: riots, weapons).
+VIOLENT_CLASSES = frozenset({"ASSAULT", "FIGHT", "MASS_VIOLENCE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +154,38 @@ def _factors(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> dict[s
         if id(context) in in_story:
             if context.unless.found_in(words, wordset):
                 continue
+        elif context.reach:
+            continue  # weighed per match (_near_factor)
         elif not context.active(words, wordset, joined):
             continue
         factor = context.factor
         for category in context.categories or CATEGORIES:
             factors[category] = factors.get(category, 1.0) * factor
     return factors
+
+
+def _near_factor(
+    tokens: Tokens,
+    lex: Lexicon,
+    span: tuple[int, int],
+    category: str,
+    story: tuple[Context, ...],
+) -> float:
+    """Factor of the contexts whose cues must stand near the match ("the 1994 genocide");
+    those the story set are already weighed for the whole sentence."""
+    factor = 1.0
+    first, last = span
+    for context in lex.near_contexts:
+        if context in story:
+            continue
+        if context.categories is not None and category not in context.categories:
+            continue
+        window = tokens.words[max(0, first - context.reach) : last + context.reach + 1]
+        if context.active(window, frozenset(window)) and not context.unless.found_in(
+            tokens.words, tokens.wordset
+        ):
+            factor *= context.factor
+    return factor
 
 
 def _lethal(tokens: Tokens, lex: Lexicon) -> bool:
@@ -209,6 +249,8 @@ def _sentence_hits(
         if factors is None:
             factors = _factors(tokens, lex, story)
         factor = factors.get(entry.category, 1.0)
+        if factor > 0.0 and lex.near_contexts:
+            factor *= _near_factor(tokens, lex, (index, last), entry.category, story)
         if factor <= 0.0:
             continue
         weight = entry.weight
@@ -294,8 +336,8 @@ def story_contexts(text: str, title: str | None = None) -> tuple[Context, ...]:
     """Domains (sport, disaster, peace deal, anniversary ...) that the title and lead set.
 
     A domain found in the lead discounts its categories in every sentence of the story,
-    unless the title or the dateline sentence asserts a high-level act of those categories
-    (live conflict: "Rocket strikes kill six on the anniversary of the war").
+    unless the title or the dateline sentence asserts a high-level or violent act of those
+    categories (live conflict: "Rocket strikes kill six on the anniversary of the war").
     """
     lex = lexicon()
     lead = _lead(text, title, lex.lead_chars)
@@ -306,7 +348,9 @@ def story_contexts(text: str, title: str | None = None) -> tuple[Context, ...]:
     live = {
         h.entry.category
         for h in _raw_hits(_first_sentence(text, title), lex)
-        if h.modality in ("asserted", "reported") and lex.level_of(h.weight) >= _LIVE_LEVEL
+        if h.modality in ("asserted", "reported")
+        and (lex.level_of(h.weight) >= _LIVE_LEVEL or _violent(h))
+        and not h.entry.support
     }
     return tuple(c for c in found if live.isdisjoint(c.categories or CATEGORIES))
 
@@ -340,18 +384,152 @@ def _resolve(hits: list[_Hit], present: set[str]) -> list[_Hit]:
     return [h for h in moved if not h.entry.support or h.category in own]
 
 
+def _event_hits(hits: list[_Hit], lex: Lexicon, present: set[str]) -> list[EventHit]:
+    """The text's matches as the event builder needs them, with the level each supports."""
+    out: list[EventHit] = []
+    for hit in hits:
+        counts = hit.modality != "negated" and not hit.entry.cooperative
+        settled = _settled(hit, present) if counts else hit
+        out.append(
+            EventHit(
+                event_class=hit.entry.action,
+                mode=hit.entry.mode,
+                category=cast(Category, settled.category),
+                level=_level_of(hit, lex) if counts else 0,
+                weight=hit.weight,
+                modality=hit.modality,
+                start=hit.start,
+                end=hit.end,
+            )
+        )
+    return out
+
+
+def _violent(hit: _Hit) -> bool:
+    return hit.entry.action in VIOLENT_CLASSES or hit.entry.boost
+
+
+def _stated(
+    text: str,
+    lowered: str,
+    lex: Lexicon,
+    story: tuple[Context, ...],
+    span: tuple[int, int],
+    quotes: list[tuple[int, int]],
+) -> list[CasualtyMention]:
+    """The casualty figures of one sentence that count: none when the sentence is off-domain
+    for violence (an accident, a trial), nor those in background ("has killed thousands since
+    2019") or in hedged or denied clauses ("could kill thousands")."""
+    low, high = span
+    mentions = find_casualties(text, low, high)
+    if not mentions:
+        return []
+    tokens = tokenize(text, lowered, low, high)
+    if not tokens.words:
+        return []
+    factors = _factors(tokens, lex, story)
+    kept: list[CasualtyMention] = []
+    for mention in mentions:
+        index = max(0, bisect_right(tokens.starts, mention.start) - 1)
+        last = max(index, bisect_right(tokens.starts, mention.end - 1) - 1)
+        if all(
+            factors.get(c, 1.0) * _near_factor(tokens, lex, (index, last), c, story) <= 0.0
+            for c in ("military", "terrorism")
+        ):
+            continue
+        if mention.count > 0 and modality_of(tokens, index, last, quotes, lex) in (
+            "negated",
+            "hypothetical",
+            "future",
+        ):
+            continue
+        kept.append(mention)
+    return kept
+
+
+_JOINED_RE = re.compile(r"\s+(?:[^\W\d_]+\s+){0,3}and\s+(?:(?:the|another|other)\s+)?$")
+
+
+def _joined_total(text: str, found: list[CasualtyMention]) -> int:
+    """The largest figure of a sentence, figures joined by "and" added up: "four soldiers and
+    nine militants were killed" is 13, "killing 12 and injuring dozens, the local ..." is 12."""
+    best = running = found[0].count
+    for before, after in zip(found, found[1:], strict=False):
+        gap = text[before.end : after.start]
+        running = running + after.count if _JOINED_RE.match(gap) else after.count
+        best = max(best, running)
+    return best
+
+
+def _casualties(
+    text: str,
+    lex: Lexicon,
+    story: tuple[Context, ...],
+    spans: list[tuple[int, int]],
+    violent: list[int],
+) -> Casualties:
+    """The killed, injured and missing the story states for its violence.
+
+    Figures are read in the sentences of the violent events (offsets `violent`; 0 stands for
+    the title), the one before and the three after each ("Six people were killed in the
+    attack."), not in background paragraphs ("the conflict has killed 6,000 people").
+
+    Within a sentence the figures of one kind add up ("four soldiers and nine militants were
+    killed"); across sentences the largest wins (a toll restated or updated). A zero ("no one
+    was hurt") counts only when no figure does, and "no one was hurt" also means no deaths.
+    """
+    best: dict[str, CasualtyCount] = {}
+    lowered = lowercase(text)
+    quotes = quote_spans(text)
+    size = len(text)
+    near: set[int] = set()
+    for position in violent:
+        index = bisect_right(spans, (position, size + 1)) - 1
+        near.update(range(index - 1, index + _TOLL_SENTENCES + 1))
+    for index, span in enumerate(spans):
+        if index not in near:
+            continue
+        by_kind: dict[str, list[CasualtyMention]] = {}
+        for mention in _stated(text, lowered, lex, story, span, quotes):
+            by_kind.setdefault(mention.kind, []).append(mention)
+        for kind, found in by_kind.items():
+            total = _joined_total(text, found)
+            held = best.get(kind)
+            if held is None or total > held.count:
+                first, last = found[0], found[-1]
+                best[kind] = CasualtyCount(
+                    count=total,
+                    text=text[first.start : last.end] if len(found) > 1 else first.text,
+                    start=first.start,
+                    end=last.end,
+                    approximate=any(m.approximate for m in found),
+                )
+    hurt = best.get("injured")
+    if "killed" not in best and hurt is not None and hurt.count == 0:
+        best["killed"] = hurt  # "no one was hurt": nobody killed either
+    return Casualties(**best)
+
+
 def assess_escalation(
-    text: str, title: str | None = None, sentences: Sentences | None = None
+    text: str,
+    title: str | None = None,
+    sentences: Sentences | None = None,
+    entities: Sequence[Entity] = (),
 ) -> Escalation:
-    """Score how far the story escalates, from the matches of the escalation lexicon."""
+    """Score how far the story escalates: its events, their casualties, level and score."""
     lex = lexicon()
     story = story_contexts(text, title)
     text_hits = _raw_hits(text, lex, story, sentences)
-    counting = [h for h in text_hits if h.modality != "negated"]
+    counting = [h for h in text_hits if h.modality != "negated" and not h.entry.cooperative]
     if title:
-        counting += [h for h in _raw_hits(title, lex, story) if h.modality != "negated"]
+        counting += [
+            h
+            for h in _raw_hits(title, lex, story)
+            if h.modality != "negated" and not h.entry.cooperative
+        ]
     present = _story_categories(counting)
     counting = _resolve(counting, present)
+    text_set = {id(h) for h in text_hits}
     level = 0
     strongest: dict[str, float] = {}
     firm: set[str] = set()
@@ -364,6 +542,21 @@ def assess_escalation(
         (hedged if hit.modality in ("hypothetical", "future") else firm).add(hit.category)
         actions.add(hit.entry.action)
     categories = firm or hedged  # asserted signals name the categories; hedges only alone
+    spans = sentences.spans if sentences is not None else sentence_spans(text)
+    casualties = Casualties()
+    firm_violence = [
+        h
+        for h in counting
+        if _violent(h) and not h.entry.support and h.modality in ("asserted", "reported")
+    ]
+    if firm_violence:
+        violent_at = sorted(h.start if id(h) in text_set else 0 for h in firm_violence)
+        casualties = _casualties(text, lex, story, spans, violent_at)
+        killed = casualties.killed.count if casualties.killed else 0
+        if killed >= MASS_CASUALTIES:
+            level = max(level, _MASS_LEVEL)
+        elif killed > 0:
+            level = max(level, lex.level_of(lex.lethal_floor))
     values = sorted(strongest.values(), reverse=True)
     remaining = 1.0 - values[0] if values else 1.0
     for value in values[1:]:
@@ -378,4 +571,6 @@ def assess_escalation(
             _to_match(text, hit if hit.modality == "negated" else _settled(hit, present))
             for hit in text_hits
         ],
+        events=build_events(text, _event_hits(text_hits, lex, present), spans, entities),
+        casualties=casualties,
     )

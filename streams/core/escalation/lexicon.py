@@ -11,6 +11,7 @@ from typing import Any, cast
 import yaml
 from ahocorasick_rs import AhoCorasick, MatchKind
 
+from streams.core.escalation.frames import frame_entries, load_events
 from streams.models import ACTIONS, CATEGORIES, LEVELS, Action, Category, Modality
 
 __all__ = [
@@ -45,6 +46,8 @@ class Entry:
     defer_to: tuple[str, ...] = ()  # counted under the first of these present in the story
     boost: bool = False  # raised to the lethal floor when its sentence reports deaths
     hedge_keeps_level: bool = False  # a hedged nuclear threat is still a nuclear threat
+    mode: str = ""  # the event class's mode (events.yaml), else the entry id
+    cooperative: bool = False  # a cooperative event (peace deal, release): never counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,7 @@ class Context:
     unless: CueSet
     story: CueSet | None = None  # cues that set the domain of a whole story from its lead
     story_patterns: re.Pattern[str] | None = None
+    reach: int = 0  # words either side of a match its cues must stand in (0: the sentence)
 
     def story_active(self, words: tuple[str, ...], wordset: frozenset[str]) -> bool:
         """True when the story cues are in the lead (title and first sentences)."""
@@ -126,6 +130,7 @@ class Lexicon:
     window: int
     cues: dict[str, CueSet]
     contexts: tuple[Context, ...]
+    near_contexts: tuple[Context, ...]  # those with a reach: weighed per match
     lethal: CueSet
     lethal_unless: CueSet
     lethal_floor: float
@@ -197,36 +202,59 @@ def _cue_set(phrases: list[str]) -> CueSet:
     )
 
 
-def _build(raw: dict[str, Any]) -> Lexicon:
+def _entry(item: dict[str, Any], floors: tuple[float, ...]) -> Entry:
+    """One escalation.yaml entry, checked against the categories, actions and level bands."""
+    if item["category"] not in _CATEGORIES or item["action"] not in _ACTIONS:
+        raise ValueError(f"entry {item['id']}: unknown category or action")
+    weight = float(item["weight"])
+    level = sum(1 for floor in floors if weight >= floor)
+    cooperative = bool(item.get("cooperative", False))
+    if not cooperative and (not 0.0 < weight <= 1.0 or level == 0):
+        raise ValueError(f"entry {item['id']}: weight {weight} is outside the level bands")
+    return Entry(
+        id=str(item["id"]),
+        category=cast(Category, item["category"]),
+        action=cast(Action, item["action"]),
+        weight=weight,
+        level=level,
+        exclude=tuple(
+            phrase_tokens(form) for phrase in item.get("exclude", []) for form in expand(phrase)
+        ),
+        support=bool(item.get("support", False)),
+        defer_to=tuple(item.get("defer_to", ())),
+        boost=bool(item.get("boost", False)),
+        hedge_keeps_level=bool(item.get("hedge_keeps_level", False)),
+        mode=str(item.get("mode", item["id"])),
+        cooperative=cooperative,
+    )
+
+
+def _build(raw: dict[str, Any], events: dict[str, Any] | None = None) -> Lexicon:
     levels = raw["levels"]
     floors = tuple(float(levels[name]) for name in LEVELS[1:])
     entries: list[Entry] = []
     patterns: list[Pattern] = []
     for index, item in enumerate(raw["entries"]):
-        if item["category"] not in _CATEGORIES or item["action"] not in _ACTIONS:
-            raise ValueError(f"entry {item['id']}: unknown category or action")
-        weight = float(item["weight"])
-        level = sum(1 for floor in floors if weight >= floor)
-        if not 0.0 < weight <= 1.0 or level == 0:
-            raise ValueError(f"entry {item['id']}: weight {weight} is outside the level bands")
-        exclude = tuple(
-            phrase_tokens(form) for phrase in item.get("exclude", []) for form in expand(phrase)
-        )
-        entries.append(
-            Entry(
-                id=str(item["id"]),
-                category=cast(Category, item["category"]),
-                action=cast(Action, item["action"]),
-                weight=weight,
-                level=level,
-                exclude=exclude,
-                support=bool(item.get("support", False)),
-                defer_to=tuple(item.get("defer_to", ())),
-                boost=bool(item.get("boost", False)),
-                hedge_keeps_level=bool(item.get("hedge_keeps_level", False)),
-            )
-        )
+        entries.append(_entry(item, floors))
         for source in item["patterns"]:
+            patterns.extend(_compile_pattern(str(source), index))
+    for frame in frame_entries(events) if events else ():
+        index = len(entries)
+        item = {
+            "id": frame.id,
+            "category": frame.category,
+            "action": frame.event_class,
+            "weight": frame.weight,
+            "exclude": list(frame.exclude),
+            "boost": frame.boost,
+            "hedge_keeps_level": frame.hedge_keeps_level,
+            "support": frame.support,
+            "mode": frame.mode,
+            "cooperative": frame.cooperative,
+        }
+        entries.append(_entry(item, floors))
+        patterns.extend(Pattern(index, slots, gaps) for slots, gaps in frame.patterns)
+        for source in frame.sources:
             patterns.extend(_compile_pattern(str(source), index))
     first: dict[str, list[int]] = {}
     for number, pattern in enumerate(patterns):
@@ -246,6 +274,7 @@ def _build(raw: dict[str, Any]) -> Lexicon:
             story_patterns=re.compile("|".join(spec["story_regex"]))
             if spec.get("story_regex")
             else None,
+            reach=int(spec.get("reach", 0)),
         )
         for name, spec in raw["contexts"].items()
     )
@@ -261,6 +290,7 @@ def _build(raw: dict[str, Any]) -> Lexicon:
         window=int(modality["window"]),
         cues={kind: _cue_set(modality[kind]) for kind in cue_kinds},
         contexts=contexts,
+        near_contexts=tuple(c for c in contexts if c.reach),
         lethal=_cue_set(lethal["cues"]),
         lethal_unless=_cue_set(lethal["unless"]),
         lethal_floor=float(lethal["floor"]),
@@ -270,7 +300,7 @@ def _build(raw: dict[str, Any]) -> Lexicon:
 
 @cache
 def lexicon() -> Lexicon:
-    """Load and compile data/escalation.yaml once per process."""
+    """Load and compile data/escalation.yaml and data/events.yaml once per process."""
     source = resources.files("streams.core.escalation").joinpath("data/escalation.yaml")
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
-    return _build(cast(dict[str, Any], raw))
+    return _build(cast(dict[str, Any], raw), load_events())

@@ -24,7 +24,7 @@ LEVEL_STORIES = {
         "northern border region."
     ),
     "high": (
-        "Airstrikes hit the outskirts of the port city overnight, killing at least twelve "
+        "Airstrikes hit the outskirts of the port city overnight, killing at least four "
         "civilians. The president ordered a partial mobilisation of reservists and the "
         "embassy began evacuating its staff."
     ),
@@ -209,7 +209,7 @@ def test_escalation_reported_is_slightly_discounted() -> None:
          "military", "MOBILIZE"),
         ("The country mobilized 200,000 reservists.", "mobilized", "military", "MOBILIZE"),
         ("Ten diplomats were expelled on Monday.", "diplomats were expelled", "diplomatic",
-         "SANCTION"),
+         "REDUCE"),
         ("Shelling continued through the night.", "Shelling", "military", "ASSAULT"),
         ("The invaders began the invasion at dawn.", "invasion", "military", "ASSAULT"),
         ("Moscow annexed the peninsula.", "annexed", "military", "COERCE"),
@@ -309,10 +309,14 @@ def test_escalation_de_escalation_does_not_fire(text: str) -> None:
 
 
 def test_escalation_lethal_sentence_raises_weapon_to_high() -> None:
-    plain = assess_escalation("A missile struck the tanker in the strait.")
-    lethal = assess_escalation("A missile struck the tanker in the strait, killing two sailors.")
+    plain = assess_escalation("A grenade exploded outside the bar on Friday night.")
+    lethal = assess_escalation("A grenade exploded outside the bar, killing two men.")
     assert plain.level == "medium"
     assert lethal.level == "high"
+
+
+def test_escalation_bombardment_is_high_without_deaths() -> None:
+    assert assess_escalation("A missile struck the tanker in the strait.").level == "high"
 
 
 def test_escalation_bombing_defers_to_terrorism() -> None:
