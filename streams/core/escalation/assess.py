@@ -87,6 +87,9 @@ _EXCLUDE_REACH = 3  # words either side of a match searched for an entry's `excl
 #: the threshold of ten is the one of "mass-casualty attack" in incident coding practice).
 MASS_CASUALTIES = 10
 _MASS_LEVEL = 4  # critical
+#: Month names that are also verbs: capitalised ("2 March"), they do not make a sentence
+#: worth reading (a sentence with another anchor word still is: "Thousands March ..." is not).
+_MONTH_VERBS = frozenset({"march", "may"})
 _TOLL_SENTENCES = 3  # sentences after a violent event's that may state its toll
 #: Classes of violence: their deaths set the level (with `boost` entries: riots, weapons).
 VIOLENT_CLASSES = frozenset({"ASSAULT", "FIGHT", "MASS_VIOLENCE"})
@@ -128,7 +131,7 @@ def _match_at(tokens: Tokens, index: int, pattern: Pattern) -> int | None:
 
 def _excluded(tokens: Tokens, first: int, last: int, entry: Entry) -> bool:
     """True when one of the entry's exclude phrases stands next to the match."""
-    if not entry.exclude:
+    if not entry.exclude or entry.exclude_firsts.isdisjoint(tokens.wordset):
         return False
     low = max(0, first - _EXCLUDE_REACH - 2)
     near = tuple(tokens.words[low : last + _EXCLUDE_REACH + 3])
@@ -164,26 +167,30 @@ def _factors(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> dict[s
     return factors
 
 
-def _near_factor(
-    tokens: Tokens,
-    lex: Lexicon,
-    span: tuple[int, int],
-    category: str,
-    story: tuple[Context, ...],
-) -> float:
-    """Factor of the contexts whose cues must stand near the match ("the 1994 genocide");
+def _near_contexts(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> tuple[Context, ...]:
+    """The contexts with a reach whose cues the sentence holds (none of their `unless`);
     those the story set are already weighed for the whole sentence."""
+    if not lex.near_contexts:
+        return ()
+    words, wordset = tokens.words, tokens.wordset
+    return tuple(
+        c
+        for c in lex.near_contexts
+        if c not in story and c.active(words, wordset) and not c.unless.found_in(words, wordset)
+    )
+
+
+def _near_factor(
+    tokens: Tokens, near: tuple[Context, ...], span: tuple[int, int], category: str
+) -> float:
+    """Factor of the contexts `near` whose cues stand near the match ("the 1994 genocide")."""
     factor = 1.0
     first, last = span
-    for context in lex.near_contexts:
-        if context in story:
-            continue
+    for context in near:
         if context.categories is not None and category not in context.categories:
             continue
         window = tokens.words[max(0, first - context.reach) : last + context.reach + 1]
-        if context.active(window, frozenset(window)) and not context.unless.found_in(
-            tokens.words, tokens.wordset
-        ):
+        if context.active(window, frozenset(window)):
             factor *= context.factor
     return factor
 
@@ -198,13 +205,14 @@ def _lethal(tokens: Tokens, lex: Lexicon) -> bool:
 def _candidate_sentences(
     text: str, lowered: str, lex: Lexicon, sentences: Sentences | None
 ) -> list[tuple[int, int]]:
-    """Sentences holding at least one word that can start a pattern."""
+    """Sentences holding at least one anchor word of a pattern (lexicon._anchor_words)."""
     size = len(lowered)
     positions = [
         start
         for _, start, end in lex.automaton.find_matches_as_indexes(lowered)
         if (start == 0 or not lowered[start - 1].isalnum())
         and (end == size or not lowered[end].isalnum())
+        and not (text[start].isupper() and lowered[start:end] in _MONTH_VERBS)
     ]
     if not positions:
         return []
@@ -244,13 +252,15 @@ def _sentence_hits(
     """
     hits: list[_Hit] = []
     factors: dict[str, float] | None = None
+    near: tuple[Context, ...] = ()
     lethal: bool | None = None
     for index, last, entry in _pattern_matches(tokens, lex):
         if factors is None:
             factors = _factors(tokens, lex, story)
+            near = _near_contexts(tokens, lex, story)
         factor = factors.get(entry.category, 1.0)
-        if factor > 0.0 and lex.near_contexts:
-            factor *= _near_factor(tokens, lex, (index, last), entry.category, story)
+        if factor > 0.0 and near:
+            factor *= _near_factor(tokens, near, (index, last), entry.category)
         if factor <= 0.0:
             continue
         weight = entry.weight
@@ -265,16 +275,45 @@ def _sentence_hits(
     return hits
 
 
+def _viable(tokens: Tokens, lex: Lexicon) -> dict[str, list[Pattern]]:
+    """Per first word of the sentence: the patterns whose every slot some word fills.
+
+    Found with bit sets once per sentence (patterns by a word of their first slot, and by a
+    word of their last), not pattern by pattern at each occurrence of a word.
+    """
+    wordset = tokens.wordset
+    patterns = lex.patterns
+    viable: dict[str, list[Pattern]] = {}
+    firsts = wordset & lex.first_words
+    if not firsts:
+        return viable
+    ending = 0
+    for word in wordset & lex.last_words:
+        ending |= lex.last_bits[word]
+    for word in firsts:
+        candidates = lex.first_bits[word] & ending
+        kept: list[Pattern] = []
+        while candidates:
+            lowest = candidates & -candidates
+            candidates ^= lowest
+            pattern = patterns[lowest.bit_length() - 1]
+            if len(pattern.slots) < 3 or not any(
+                s.isdisjoint(wordset) for s in pattern.slots[1:-1]
+            ):
+                kept.append(pattern)
+        if kept:
+            viable[word] = kept
+    return viable
+
+
 def _pattern_matches(tokens: Tokens, lex: Lexicon) -> list[tuple[int, int, Entry]]:
     """(first word, last word, entry) of every pattern match no `exclude` phrase vetoes."""
     found: list[tuple[int, int, Entry]] = []
-    first_index = lex.first
+    viable = _viable(tokens, lex)
+    if not viable:
+        return found
     for index, word in enumerate(tokens.words):
-        numbers = first_index.get(word)
-        if numbers is None:
-            continue
-        for number in numbers:
-            pattern = lex.patterns[number]
+        for pattern in viable.get(word, ()):
             last = _match_at(tokens, index, pattern) if pattern.gaps else index
             if last is None:
                 continue
@@ -428,12 +467,13 @@ def _stated(
     if not tokens.words:
         return []
     factors = _factors(tokens, lex, story)
+    near = _near_contexts(tokens, lex, story)
     kept: list[CasualtyMention] = []
     for mention in mentions:
         index = max(0, bisect_right(tokens.starts, mention.start) - 1)
         last = max(index, bisect_right(tokens.starts, mention.end - 1) - 1)
         if all(
-            factors.get(c, 1.0) * _near_factor(tokens, lex, (index, last), c, story) <= 0.0
+            factors.get(c, 1.0) * _near_factor(tokens, near, (index, last), c) <= 0.0
             for c in ("military", "terrorism")
         ):
             continue

@@ -10,7 +10,15 @@ casualty verbs are matched and tied to an adjacent phrase: the object after an a
 ("killing 12"), the subject before a passive or intransitive one ("12 were killed", "three
 died", headline "5 killed in blast"), the amount after a toll ("death toll rose to 15"), or
 a counted noun ("15 deaths", "no casualties"). Lists joined by "and" or commas give one
-mention per member ("12 civilians and three soldiers").
+mention per member ("12 civilians and three soldiers", "seized three workers and their
+driver": 3 and 1, never one summed mention).
+
+Also read: a split verb around its object ("beat a man to death", "burned him alive", "shot
+him dead", "took two men to hospital"); "a"/"the" + an unknown noun after verbs said only of
+people ("shot dead a tea seller"); a subject followed by up to two short prepositional
+phrases ("no one on board was hurt", "three people in the car died"); "the other" and
+"another" standing alone (one); "dozens more"; "themselves and seven others", which reports
+the seven only (how many "themselves" is, the sentence does not say).
 
 What `text` holds:
 - a number: the optional bound and the amount, without the noun ("at least 12",
@@ -176,7 +184,7 @@ _SINGULAR = _words(
     "professor scholar researcher scientist surgeon dentist pharmacist watchman porter "
     "tailor butcher barber baker cook waiter janitor cleaner landlord tenant homeowner "
     "motorcyclist rider hawker peddler moneychanger changer broker sniper partner "
-    "colleague boss owner"
+    "colleague boss owner survivor interpreter translator"
 )
 _IRREGULAR = {"child": "children", "person": "people", "wife": "wives", "thief": "thieves"}
 
@@ -297,12 +305,26 @@ _TOLL_NOT = _words(
     "road roads booth booths plaza free fees fee charges charge rates rate gate bridge lane "
     "lanes collection operator operators way"
 )
-_ASIDE = _words("including among mostly")  # ", including three children," inside a subject
+_ASIDE = _words("including among mostly")
+# a prepositional phrase between a subject and its verb ("no one on board", "in the car")
+_PREPOSITIONS = _words("in on at inside aboard near from onboard outside of")
+_PP_DETS = _words(
+    "the a an this that these those his her their its"
+)  # ", including three children," inside a subject
 _MAX_LIST = 6  # members of one "a, b and c" list
 _MAX_REGION = 4  # words in the noun run after an amount
 _MAX_SKIP = 8  # words between a subject and its verb
 
 # --- verbs ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Tail:
+    """Words that must follow an active verb's object ("beat a man *to death*")."""
+
+    lead: str  # the first word, or "" for none
+    ends: frozenset[str]  # then one of these, after at most `gap` other words
+    gap: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +336,9 @@ class _Verb:
     t = amount after a toll ("death toll rose to 15").
     need: strong = any count but of animals/things, weak = people or a bare number,
     person = people only ("seized" is also said of drugs and ships).
+    loose: the object may be "a"/"the" + any noun that is not a thing or a group ("shot dead
+    a money changer"), for verbs said of people only.
+    tail: for an active verb, what must follow its object (or the last one of a list).
     """
 
     kind: CasualtyKind
@@ -321,32 +346,67 @@ class _Verb:
     need: _Need = "strong"
     head: frozenset[str] = frozenset()  # the phrase must name one ("9 lives", "5 bodies")
     after: frozenset[str] = frozenset()  # one must follow closely ("sustained injuries")
+    loose: bool = False
+    tail: _Tail | None = None
 
 
 _LIVES = _words("lives life")
 _HOSTAGES = _words("hostage hostages captive captives")
 _BODIES = _words("bodies body corpses corpse")
 _WOUNDS = _words("injuries injury wounds wound burns")
+_HOSPITAL = _words("hospital hospitals")
+_TO_DEATH = _Tail("to", frozenset({"death"}))
+_TO_HOSPITAL = _Tail("to", _HOSPITAL, 2)  # "to hospital", "to a nearby hospital"
+# "treated for breathing difficulties", not "treated for cancer" or "treated to a concert"
+_TREATED = (
+    _WOUNDS
+    | _HOSPITAL
+    | _words(
+        "scene shock smoke inhalation breathing difficulties cuts bruises fractures gunshot "
+        "exposure hypothermia dehydration poisoning trauma"
+    )
+)
+_ALIVE = _Tail("", frozenset({"alive"}))
+_DEAD = _Tail("", frozenset({"dead"}))
+_DOWN = _Tail("", frozenset({"down"}))
 
 _ROWS: tuple[tuple[str, _Verb], ...] = (
+    ("killed|massacred|slaughtered|fatally wounded|fatally injured", _Verb("killed", "ap")),
     (
-        "killed|massacred|beheaded|lynched|murdered|assassinated|slaughtered|shot dead|"
-        "gunned down|stabbed to death|beaten to death|hacked to death|burned to death|"
-        "burnt to death|crushed to death|bludgeoned to death|shot and killed|fatally shot|"
-        "fatally stabbed|fatally wounded|fatally injured|mortally wounded",
-        _Verb("killed", "ap"),
+        "beheaded|lynched|murdered|assassinated|shot dead|gunned down|stabbed to death|"
+        "beaten to death|hacked to death|burned to death|burnt to death|crushed to death|"
+        "bludgeoned to death|clubbed to death|stoned to death|kicked to death|"
+        "tortured to death|burned alive|burnt alive|shot and killed|fatally shot|"
+        "fatally stabbed|mortally wounded",
+        _Verb("killed", "ap", loose=True),
     ),
     (
-        "kill|kills|killing|slay|slays|slaying|slew|massacre|massacres|massacring|behead|"
-        "beheads|beheading|lynch|lynches|lynching|murder|murders|murdering|assassinate|"
-        "assassinates|assassinating|slaughter|slaughters|slaughtering|shoot dead|shoots dead|"
-        "shooting dead|gun down|guns down|gunning down|killing of|killings of|deaths of|"
+        "kill|kills|killing|slay|slays|slaying|slew|massacre|massacres|massacring|"
+        "slaughter|slaughters|slaughtering|killing of|killings of|deaths of|"
         "death of|murder of|murders of|massacre of|execution of|executions of|beheading of|"
         "lynching of|bodies of|remains of|claimed the lives of|claiming the lives of|"
         "claims the lives of|claim the lives of|took the lives of|taking the lives of|"
         "cost the lives of|costing the lives of",
         _Verb("killed", "a"),
     ),
+    (
+        "behead|beheads|beheading|lynch|lynches|lynching|murder|murders|murdering|"
+        "assassinate|assassinates|assassinating|shoot dead|shoots dead|shooting dead|"
+        "gun down|guns down|gunning down",
+        _Verb("killed", "a", loose=True),
+    ),
+    # split phrases: "beat a man to death", "burned him alive", "shot him dead"
+    (
+        "beat|beats|beating|beaten|stab|stabs|stabbing|stabbed|hack|hacks|hacking|hacked|"
+        "club|clubs|clubbing|clubbed|stone|stones|stoning|stoned|kick|kicks|kicking|kicked|"
+        "bludgeon|bludgeons|bludgeoning|bludgeoned|crush|crushes|crushing|crushed|torture|"
+        "tortures|torturing|tortured|burn|burns|burning|burned|burnt|strangle|strangles|"
+        "strangling|strangled|starve|starves|starving|starved",
+        _Verb("killed", "a", loose=True, tail=_TO_DEATH),
+    ),
+    ("burn|burns|burning|burned|burnt", _Verb("killed", "a", loose=True, tail=_ALIVE)),
+    ("shoot|shoots|shooting|shot", _Verb("killed", "a", loose=True, tail=_DEAD)),
+    ("gun|guns|gunning|gunned", _Verb("killed", "a", loose=True, tail=_DOWN)),
     ("executed", _Verb("killed", "ap", "weak")),
     ("execute|executes|executing", _Verb("killed", "a", "weak")),
     ("slain|dead", _Verb("killed", "p")),
@@ -378,19 +438,32 @@ _ROWS: tuple[tuple[str, _Verb], ...] = (
         "injure|injures|injuring|wound|wounds|wounding|maim|maims|maiming|hurting|hurts",
         _Verb("injured", "a"),
     ),
+    ("poisoned", _Verb("injured", "ap", "weak")),
+    ("poison|poisons|poisoning", _Verb("injured", "a", "weak")),
+    ("hospitalised|hospitalized", _Verb("injured", "p", "weak")),
+    ("treated", _Verb("injured", "p", "weak", after=_TREATED)),
+    (
+        "admitted|taken|rushed|airlifted|evacuated|brought|transported|carried|sent",
+        _Verb("injured", "p", "weak", after=_HOSPITAL),
+    ),
+    (
+        "took|taking|takes|take|rushed|rushing|rush|rushes|brought|bringing|brings|bring|"
+        "airlifted|evacuated|transported|carried|sent",
+        _Verb("injured", "a", "weak", tail=_TO_HOSPITAL),
+    ),
     (
         "sustained|suffered|received|sustaining|suffering|sustains|suffers|receiving",
         _Verb("injured", "i", after=_WOUNDS),
     ),
-    ("hospitalised|hospitalized|treated|admitted", _Verb("injured", "p", after=_WOUNDS)),
+    ("treated|admitted", _Verb("injured", "p", after=_WOUNDS)),
     (
         "number of injured|number of wounded|number of injuries|number of people injured",
         _Verb("injured", "t"),
     ),
-    ("abducted|kidnapped", _Verb("missing", "ap")),
+    ("abducted|kidnapped", _Verb("missing", "ap", loose=True)),
+    ("abduct|abducts|abducting|kidnap|kidnaps|kidnapping", _Verb("missing", "a", loose=True)),
     (
-        "abduct|abducts|abducting|kidnap|kidnaps|kidnapping|abduction of|abductions of|"
-        "kidnapping of|kidnappings of|disappearance of",
+        "abduction of|abductions of|kidnapping of|kidnappings of|disappearance of",
         _Verb("missing", "a"),
     ),
     ("seized", _Verb("missing", "ap", "person")),
@@ -426,9 +499,9 @@ _VERB_WORDS = frozenset(
     words[0]
     for entries in _TABLE.values()
     for words, verbs in entries
-    if words[-1] != "of" and any(set(v.modes) & set("api") for v in verbs)
+    if words[-1] != "of" and any(set(v.modes) & set("api") and v.tail is None for v in verbs)
 )
-_STOP = _FUNCTION | _SKIP | _FREE | _MONTHS | _VERB_WORDS
+_STOP = _FUNCTION | _SKIP | _FREE | _MONTHS | _VERB_WORDS | _words("alive down aboard onboard")
 _KIND_ORDER: dict[CasualtyKind, int] = {"killed": 0, "injured": 1, "missing": 2}
 
 # --- number phrases -------------------------------------------------------------------------
@@ -448,6 +521,7 @@ class _NP:
     thing: bool
     numeric: bool
     role: _Role
+    loose: bool = False  # "a"/"the" + an unknown noun: only a loose verb's object
 
 
 @lru_cache(maxsize=1024)
@@ -568,6 +642,8 @@ def _noun_run(toks: list[_Tok], j: int, extra: frozenset[str] = frozenset()) -> 
 
 def _region(toks: list[_Tok], i: int) -> int:
     """End of the noun run after an amount: "people", "of the (12) soldiers", "of them"."""
+    if _low(toks, i) == "more" and _low(toks, i + 1) != "than":
+        i += 1  # "dozens more (people)"
     if _low(toks, i) != "of":
         return _aboard(toks, i, _noun_run(toks, i))
     k = i + 1
@@ -616,7 +692,7 @@ def _make(
         end=end,
         count=count,
         approximate=False,
-        words=tuple(t.low for t in run if t.low not in ("of",) and t.low not in _OF_DETS),
+        words=tuple(t.low for t in run if t.low not in ("of", "more") and t.low not in _OF_DETS),
         person=any(_is_person(t) for t in run),
         thing=any(t.low in _NONPERSON for t in run),
         numeric=False,
@@ -671,7 +747,49 @@ def _det_np(toks: list[_Tok], i: int) -> _NP | None:
         end -= 1
     if end == i + 1:
         return None
-    return _make(toks, i, end, end, 1)
+    return _make(toks, i, end, end, 1, i + 1)
+
+
+def _other_np(toks: list[_Tok], i: int) -> _NP | None:
+    """ "the other" / "another" standing alone ("the other was wounded"): one."""
+    low = toks[i].low
+    if low == "the" and _low(toks, i + 1) == "other":
+        text_end = i + 2
+    elif low == "another":
+        text_end = i + 1
+    else:
+        return None
+    if _starts_phrase(toks, text_end):
+        return None  # "the other two", "another 28", "the other side"
+    return _NP(i, text_end, _region(toks, text_end), 1, False, (), True, False, False, "any")
+
+
+# singular animals whose plural is not in _NONPERSON's regular form
+_ANIMALS = _words(
+    "wolf calf bull ox tiger leopard cheetah buffalo monkey gorilla chimpanzee snake "
+    "crocodile hippo hyena jaguar puma cougar boar stag moose bison zebra antelope giraffe"
+)
+# heads of "a"/"the" + noun that name a group or an amount, not one person
+_COLLECTIVE = _words(
+    "group crowd number lot bunch band gang family team unit convoy squad series total "
+    "majority minority host range variety kind sort type part set pair couple few dozen "
+    "handful score"
+)
+
+
+def _loose_np(toks: list[_Tok], i: int) -> _NP | None:
+    """ "a money changer": one unknown noun, only read as the object of a loose verb."""
+    if _low(toks, i) not in _SINGLE_DETS:
+        return None
+    end = _noun_run(toks, i + 1)
+    if end == i + 1:
+        return None
+    words = tuple(t.low for t in toks[i + 1 : end])
+    last = words[-1]  # the head: "a cattle rustler" is a person, "a rhino" is not
+    plural = last.endswith("s") and not last.endswith(("ss", "us"))
+    if plural or last in _COLLECTIVE or last in _ANIMALS or _plural(last) in _NONPERSON:
+        return None
+    return _NP(i, end, end, 1, False, words, False, False, False, "object", loose=True)
 
 
 def _pronoun_np(toks: list[_Tok], i: int) -> _NP | None:
@@ -705,7 +823,7 @@ def _phrases(toks: list[_Tok]) -> list[_NP]:
     i = 0
     while i < len(toks):
         np = _numeric_np(toks, i) or _zero_np(toks, i) or _det_np(toks, i)
-        np = np or _pronoun_np(toks, i)
+        np = np or _pronoun_np(toks, i) or _other_np(toks, i)
         if np is None:
             i += 1
             continue
@@ -718,6 +836,8 @@ def _accepts(np: _NP, verb: _Verb, role: _Role) -> bool:
     """Whether the phrase can be this verb's victims in this role."""
     if np.role not in ("any", role):
         return False
+    if np.loose:
+        return verb.loose and role == "object"
     if verb.head:
         return bool(verb.head.intersection(np.words))
     if verb.need == "person":
@@ -731,7 +851,12 @@ def _listable(np: _NP) -> bool:
     """A list member: people or a bare number, not a subset ("three of them")."""
     if np.role == "noun" or "them" in np.words or "whom" in np.words:
         return False
-    return np.person or not np.words
+    return np.person or np.loose or not np.words
+
+
+def _plain(verb: _Verb) -> bool:
+    """A verb read without conditions: one of a "killed or injured" pair."""
+    return not verb.head and not verb.after and verb.tail is None
 
 
 # --- matching -------------------------------------------------------------------------------
@@ -811,31 +936,53 @@ class _Scan:
         for kind in kinds:
             self._emit(np, kind)
 
-    def _object_at(self, j: int) -> _NP | None:
+    def _object_at(self, j: int, loose: bool = False) -> _NP | None:
         np = self.by_start.get(j)
         if np is not None:
             return np
         for lead in _OBJECT_LEADS:
             if _starts(self.toks, j, lead):
-                return self.by_start.get(j + len(lead))
-        return None
+                np = self.by_start.get(j + len(lead))
+                if np is not None:
+                    return np
+        return _loose_np(self.toks, j) if loose else None
 
     def _active(self, m: _Match, verb: _Verb) -> None:
         if self._paired_before(m, verb.kind):
             return
-        np = self._object_at(m.end)
+        np = self._object_at(m.end, verb.loose)
         if np is None or not _accepts(np, verb, "object"):
             return
-        self._emit(np, verb.kind)
-        for extra in self._listed_after(np):
-            if _accepts(extra, verb, "object"):
-                self._emit(extra, verb.kind)
+        members = [np, *self._listed_after(np, verb.loose, verb.tail)]
+        if verb.tail is not None:
+            ends = [k for k, member in enumerate(members) if self._tail_at(member.end, verb.tail)]
+            if not ends:
+                return
+            members = members[: ends[0] + 1]
+        for member in members:
+            if member is np or _accepts(member, verb, "object"):
+                self._emit(member, verb.kind)
+
+    def _tail_at(self, k: int, tail: _Tail) -> bool:
+        """Whether `tail` starts at token k ("to death", "to a nearby hospital", "alive")."""
+        if tail.lead:
+            if _low(self.toks, k) != tail.lead:
+                return False
+            k += 1
+        for tok in self.toks[k : k + tail.gap + 1]:
+            if not tok.word:
+                return False
+            if tok.low in tail.ends:
+                return True
+        return False
 
     def _subject(self, m: _Match, verb: _Verb) -> None:
         if verb.after and not self._near_after(m.end, verb.after):
             return
         j, be = self._skip_back(m.start - 1)
         np = self.by_end.get(j + 1)
+        if np is None:  # "no one on board was hurt", "three people in the car died"
+            np = self._before_phrases(j)
         if np is None:
             self._died_of(m, verb)
             return
@@ -900,6 +1047,29 @@ class _Scan:
             j -= 1
         return j, be
 
+    def _before_phrases(self, j: int) -> _NP | None:
+        """The subject before one or two prepositional phrases ending at token j."""
+        for _ in range(2):
+            before = self._phrase_back(j)
+            if before is None:
+                return None
+            np = self.by_end.get(before + 1)
+            if np is not None:
+                return np
+            j = before
+        return None
+
+    def _phrase_back(self, j: int) -> int | None:
+        """The token before a short prepositional phrase ending at token j ("in the car")."""
+        for k in range(j, max(j - _MAX_REGION - 2, -1), -1):
+            tok = self.toks[k]
+            if tok.low in _PREPOSITIONS and (k < j or tok.low == "aboard"):
+                return k - 1
+            if not (tok.low in _PP_DETS or (tok.num is not None and k < j)):
+                if not _nounish(tok, frozenset()):
+                    return None
+        return None
+
     def _aside_start(self, j: int) -> int | None:
         """The comma opening ", including three children," that ends at comma j."""
         for k in range(j - 1, max(j - 12, 1) - 1, -1):
@@ -936,25 +1106,30 @@ class _Scan:
         other = self.match_start.get(m.end + 1)
         if other is None:
             return None
-        kinds = [v.kind for v in other.verbs if v.kind != kind and not v.head]
+        kinds = [v.kind for v in other.verbs if v.kind != kind and _plain(v)]
         return kinds[0] if kinds else None
 
     def _paired_before(self, m: _Match, kind: CasualtyKind) -> bool:
         if _low(self.toks, m.start - 1) not in ("or", "and"):
             return False
         other = self.match_end.get(m.start - 1)
-        return other is not None and any(v.kind != kind and not v.head for v in other.verbs)
+        return other is not None and any(v.kind != kind and _plain(v) for v in other.verbs)
 
-    def _listed_after(self, np: _NP) -> list[_NP]:
+    def _listed_after(self, np: _NP, loose: bool = False, tail: _Tail | None = None) -> list[_NP]:
         """Further objects: "killing 12 civilians, two police officers and a child"."""
         out: list[_NP] = []
         cur = np
         for _ in range(_MAX_LIST):
             k = cur.end
+            if tail is not None and self._tail_at(k, tail):
+                break
             k += _low(self.toks, k) == ","
             k += _low(self.toks, k) == "and"
-            nxt = self._object_at(k) if k > cur.end else None
-            if nxt is None or not _listable(nxt) or self._verb_at(nxt.end):
+            nxt = self._object_at(k, loose) if k > cur.end else None
+            if nxt is None or not _listable(nxt):
+                break
+            ends = tail is not None and self._tail_at(nxt.end, tail)
+            if self._verb_at(nxt.end) and not ends:
                 break
             out.append(nxt)
             cur = nxt

@@ -47,14 +47,18 @@ class _Mention:
     place: bool  # a location
 
 
-def _mentions(text: str, low: int, high: int, entities: Sequence[Entity]) -> list[_Mention]:
-    """Where the entities occur in text[low:high], longest surface first, no overlaps."""
-    found: list[_Mention] = []
-    taken: list[tuple[int, int]] = []
-    surfaces = sorted(
+def _surfaces(entities: Sequence[Entity]) -> list[tuple[str, Entity]]:
+    """Every way the entities are written (text, canonical name, aliases), longest first."""
+    return sorted(
         ((s, e) for e in entities for s in {e.text, e.canonical, *e.aliases} if len(s) > 1),
         key=lambda item: -len(item[0]),
     )
+
+
+def _mentions(text: str, low: int, high: int, surfaces: list[tuple[str, Entity]]) -> list[_Mention]:
+    """Where the entities occur in text[low:high], longest surface first, no overlaps."""
+    found: list[_Mention] = []
+    taken: list[tuple[int, int]] = []
     for surface, entity in surfaces:
         position = text.find(surface, low, high)
         while position != -1:
@@ -124,10 +128,11 @@ def build_events(
             best[key] = (hit, index)
     events: list[EscalationEvent] = []
     cache: dict[int, list[_Mention]] = {}
+    surfaces = _surfaces(entities) if best else []
     for hit, index in sorted(best.values(), key=lambda item: item[0].start):
         low, high = spans[index] if index >= 0 else (0, size)
         if index not in cache:
-            cache[index] = _mentions(text, low, high, entities)
+            cache[index] = _mentions(text, low, high, surfaces)
         actor, target, place = _roles(text, low, hit, cache[index])
         events.append(
             EscalationEvent(

@@ -8,7 +8,7 @@ a new verb or noun is one word in the YAML.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -17,7 +17,7 @@ from typing import Any, cast
 import yaml
 from lemminflect import getAllInflections, getAllInflectionsOOV
 
-__all__ = ["Frame", "FrameEntry", "frame_entries", "noun_forms", "verb_forms"]
+__all__ = ["Frame", "FrameEntry", "anchor_slot", "frame_entries", "noun_forms", "verb_forms"]
 
 # Largest gaps (words between the slots) of the generated orders; gaps never cross a clause.
 VERB_OBJECT_GAP = 4  # "shot and killed a local man", "attacks on a police station"
@@ -25,7 +25,8 @@ OBJECT_VERB_GAP = 3  # "three soldiers were reportedly killed"
 AGENT_VERB_GAP = 3  # "gunmen on motorbikes shot", "Israeli warplanes overnight struck"
 PHRASE_GAP = 0  # the words of one multi-word lemma stand together
 
-Slots = tuple[tuple[frozenset[str], ...], tuple[int, ...]]
+#: (slots, gaps before each later slot, anchor: the index of the slot that names the event).
+Slots = tuple[tuple[frozenset[str], ...], tuple[int, ...], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +93,19 @@ def noun_forms(lemma: str) -> tuple[frozenset[str], ...]:
 
 
 def _merge(phrases: Iterable[tuple[frozenset[str], ...]]) -> list[tuple[frozenset[str], ...]]:
-    """One-word phrases merged into one slot; longer phrases kept apart."""
-    single: set[str] = set()
-    out: list[tuple[frozenset[str], ...]] = []
+    """Phrases merged slot-wise where they differ in one end slot only: one-word phrases into
+    one slot, "armed men" and "armed group" into armed men|group, "open fire" and "cease
+    fire" into open|cease fire (fewer patterns, the same matches)."""
+    by_shape: dict[tuple[int, tuple[frozenset[str], ...]], set[str]] = {}
     for phrase in phrases:
-        if len(phrase) == 1:
-            single |= phrase[0]
-        else:
-            out.append(phrase)
-    if single:
-        out.insert(0, (frozenset(single),))
-    return out
+        key = (len(phrase), phrase[:-1])
+        by_shape.setdefault(key, set()).update(phrase[-1])
+    merged = [(*head, frozenset(last)) for (_, head), last in by_shape.items()]
+    by_tail: dict[tuple[int, tuple[frozenset[str], ...]], set[str]] = {}
+    for phrase in merged:
+        key = (len(phrase), phrase[1:])
+        by_tail.setdefault(key, set()).update(phrase[0])
+    return [(frozenset(first), *tail) for (_, tail), first in by_tail.items()]
 
 
 def _heads(groups: dict[str, Any], names: Iterable[str]) -> frozenset[str]:
@@ -114,16 +117,38 @@ def _heads(groups: dict[str, Any], names: Iterable[str]) -> frozenset[str]:
     return frozenset(heads)
 
 
-def _chain(*parts: tuple[tuple[frozenset[str], ...], int]) -> Slots:
-    """Slots of phrases joined by gaps: ((phrase, gap before the next phrase), ...)."""
+#: Words too common in news to select sentences by: particles, prepositions, articles, and
+#: "state" ("state of alert" is found by "alert", not by every "state media").
+_COMMON = frozenset(
+    "a an the of on in to at by up down into onto out off over under back away with against "
+    "for from state".split()
+)
+
+
+def anchor_slot(slots: Sequence[frozenset[str]]) -> int:
+    """The slot of a phrase that best names it: not a common word, and of those the one whose
+    shortest word is longest ("strike" of "air strike", "attack" of "attack on")."""
+    return max(
+        range(len(slots)),
+        key=lambda i: (slots[i].isdisjoint(_COMMON), min(len(w) for w in slots[i]), -i),
+    )
+
+
+def _chain(*parts: tuple[tuple[frozenset[str], ...], int], anchor: int = 0) -> Slots:
+    """Slots of phrases joined by gaps: ((phrase, gap before the next phrase), ...); `anchor`
+    is the part that names the event (the verb, the event noun, the weapon), not the
+    group noun ("men" of "two men were shot")."""
     slots: list[frozenset[str]] = []
     gaps: list[int] = []
+    at = 0
     for index, (phrase, _) in enumerate(parts):
+        if index == anchor:
+            at = len(slots) + anchor_slot(phrase)
         for position, slot in enumerate(phrase):
             if slots:
                 gaps.append(PHRASE_GAP if position else parts[index - 1][1])
             slots.append(slot)
-    return tuple(slots), tuple(gaps)
+    return tuple(slots), tuple(gaps), at
 
 
 def _object_orders(spec: dict[str, Any], groups: dict[str, Any]) -> Iterator[Slots]:
@@ -135,7 +160,7 @@ def _object_orders(spec: dict[str, Any], groups: dict[str, Any]) -> Iterator[Slo
     for verb in _merge(verb_forms(v) for v in verbs):
         yield _chain((verb, VERB_OBJECT_GAP), ((objects,), 0))
     for verb in _merge(verb_forms(v, participle_only=True) for v in verbs):
-        yield _chain(((objects,), OBJECT_VERB_GAP), (verb, 0))
+        yield _chain(((objects,), OBJECT_VERB_GAP), (verb, 0), anchor=1)
 
 
 def _instrument_orders(spec: dict[str, Any]) -> Iterator[Slots]:
@@ -143,7 +168,7 @@ def _instrument_orders(spec: dict[str, Any]) -> Iterator[Slots]:
     uses = _merge(verb_forms(u) for u in spec.get("uses", []))
     for instrument in _merge(noun_forms(n) for n in spec.get("instruments", [])):
         for use in uses:
-            yield _chain((use, VERB_OBJECT_GAP), (instrument, 0))
+            yield _chain((use, VERB_OBJECT_GAP), (instrument, 0), anchor=1)
             yield _chain((instrument, OBJECT_VERB_GAP), (use, 0))
 
 
@@ -157,7 +182,7 @@ def _orders(spec: dict[str, Any], groups: dict[str, Any]) -> Iterator[tuple[str 
     for group in spec.get("agents", []):
         for agent in _merge(noun_forms(n) for n in groups[group]["nouns"]):
             for verb in agent_verbs:
-                yield group, _chain((agent, AGENT_VERB_GAP), (verb, 0))
+                yield group, _chain((agent, AGENT_VERB_GAP), (verb, 0), anchor=1)
     for noun in _merge(noun_forms(n) for n in spec.get("nouns", [])):
         yield None, _chain((noun, 0))
     for slots in _instrument_orders(spec):

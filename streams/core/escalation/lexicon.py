@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -11,7 +12,7 @@ from typing import Any, cast
 import yaml
 from ahocorasick_rs import AhoCorasick, MatchKind
 
-from streams.core.escalation.frames import frame_entries, load_events
+from streams.core.escalation.frames import anchor_slot, frame_entries, load_events
 from streams.models import ACTIONS, CATEGORIES, LEVELS, Action, Category, Modality
 
 __all__ = [
@@ -46,6 +47,7 @@ class Entry:
     defer_to: tuple[str, ...] = ()  # counted under the first of these present in the story
     boost: bool = False  # raised to the lethal floor when its sentence reports deaths
     hedge_keeps_level: bool = False  # a hedged nuclear threat is still a nuclear threat
+    exclude_firsts: frozenset[str] = frozenset()  # first words of the exclude phrases
     mode: str = ""  # the event class's mode (events.yaml), else the entry id
     cooperative: bool = False  # a cooperative event (peace deal, release): never counts
 
@@ -57,6 +59,7 @@ class Pattern:
     entry: int
     slots: tuple[frozenset[str], ...]
     gaps: tuple[int, ...]
+    anchor: int = 0  # the slot naming the event: its words select the sentences to read
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +126,11 @@ class Lexicon:
     entries: tuple[Entry, ...]
     patterns: tuple[Pattern, ...]
     first: dict[str, tuple[int, ...]]
-    automaton: Any  # ahocorasick_rs.AhoCorasick over the keys of `first`
+    first_words: frozenset[str]  # the keys of `first`
+    first_bits: dict[str, int]  # patterns (bit n: pattern n) with the word in their first slot
+    last_words: frozenset[str]
+    last_bits: dict[str, int]  # patterns with the word in their last slot
+    automaton: Any  # ahocorasick_rs.AhoCorasick over the anchor words (_anchor_words)
     level_floors: tuple[float, ...]
     factors: dict[Modality, float]
     secondary_damping: float
@@ -184,7 +191,7 @@ def _compile_pattern(source: str, entry: int) -> list[Pattern]:
         gap = 0
     if not slots:
         raise ValueError(f"empty pattern in entry {entry}")
-    return [Pattern(entry, tuple(slots), tuple(gaps))]
+    return [Pattern(entry, tuple(slots), tuple(gaps), anchor_slot(slots))]
 
 
 def _cue_set(phrases: list[str]) -> CueSet:
@@ -211,15 +218,17 @@ def _entry(item: dict[str, Any], floors: tuple[float, ...]) -> Entry:
     cooperative = bool(item.get("cooperative", False))
     if not cooperative and (not 0.0 < weight <= 1.0 or level == 0):
         raise ValueError(f"entry {item['id']}: weight {weight} is outside the level bands")
+    exclude = tuple(
+        phrase_tokens(form) for phrase in item.get("exclude", []) for form in expand(phrase)
+    )
     return Entry(
         id=str(item["id"]),
         category=cast(Category, item["category"]),
         action=cast(Action, item["action"]),
         weight=weight,
         level=level,
-        exclude=tuple(
-            phrase_tokens(form) for phrase in item.get("exclude", []) for form in expand(phrase)
-        ),
+        exclude=exclude,
+        exclude_firsts=frozenset(phrase[0] for phrase in exclude if phrase),
         support=bool(item.get("support", False)),
         defer_to=tuple(item.get("defer_to", ())),
         boost=bool(item.get("boost", False)),
@@ -227,6 +236,24 @@ def _entry(item: dict[str, Any], floors: tuple[float, ...]) -> Entry:
         mode=str(item.get("mode", item["id"])),
         cooperative=cooperative,
     )
+
+
+def _bits(numbers: Iterable[int]) -> int:
+    """The set of pattern numbers as an integer bit set."""
+    value = 0
+    for number in numbers:
+        value |= 1 << number
+    return value
+
+
+def _anchor_words(patterns: list[Pattern]) -> set[str]:
+    """Words one of which every sentence that can match a pattern holds: the words of each
+    pattern's anchor slot (the verb of "two men were shot", not "men"), so sentences that
+    only name people or forces are never tokenised."""
+    anchors: set[str] = set()
+    for pattern in patterns:
+        anchors |= pattern.slots[pattern.anchor]
+    return anchors
 
 
 def _build(raw: dict[str, Any], events: dict[str, Any] | None = None) -> Lexicon:
@@ -253,13 +280,18 @@ def _build(raw: dict[str, Any], events: dict[str, Any] | None = None) -> Lexicon
             "cooperative": frame.cooperative,
         }
         entries.append(_entry(item, floors))
-        patterns.extend(Pattern(index, slots, gaps) for slots, gaps in frame.patterns)
+        patterns.extend(
+            Pattern(index, slots, gaps, anchor) for slots, gaps, anchor in frame.patterns
+        )
         for source in frame.sources:
             patterns.extend(_compile_pattern(str(source), index))
     first: dict[str, list[int]] = {}
+    last: dict[str, set[int]] = {}
     for number, pattern in enumerate(patterns):
         for word in pattern.slots[0]:
             first.setdefault(word, []).append(number)
+        for word in pattern.slots[-1]:
+            last.setdefault(word, set()).add(number)
     modality = raw["modality"]
     cue_kinds = ("live_threat", "negated", "negated_after", "hypothetical", "future", "reported")
     contexts = tuple(
@@ -283,7 +315,11 @@ def _build(raw: dict[str, Any], events: dict[str, Any] | None = None) -> Lexicon
         entries=tuple(entries),
         patterns=tuple(patterns),
         first={word: tuple(numbers) for word, numbers in first.items()},
-        automaton=AhoCorasick(sorted(first), matchkind=MatchKind.LeftmostLongest),
+        first_words=frozenset(first),
+        first_bits={word: _bits(numbers) for word, numbers in first.items()},
+        last_words=frozenset(last),
+        last_bits={word: _bits(numbers) for word, numbers in last.items()},
+        automaton=AhoCorasick(sorted(_anchor_words(patterns)), matchkind=MatchKind.LeftmostLongest),
         level_floors=floors,
         factors={cast(Modality, k): float(v) for k, v in modality["factors"].items()},
         secondary_damping=float(raw["score"]["secondary_damping"]),

@@ -120,6 +120,69 @@ CASES: list[tuple[str, Expected]] = [
     ("No one was killed or injured.", [("killed", 0), ("injured", 0)]),
     ("None of the 12 passengers was hurt.", [("injured", 0)]),
     ("There were no immediate reports of casualties.", [("killed", 0), ("injured", 0)]),
+    # verb + "dead"/"to death"/"alive"/"down" around a singular or plural object
+    ("Unknown assailants shot dead a tea seller near the bus station.", [("killed", 1)]),
+    ("Masked men gunned down a shopkeeper in broad daylight.", [("killed", 1)]),
+    ("Villagers beat a suspected cattle rustler to death.", [("killed", 1)]),
+    ("A mob stabbed a 19-year-old student to death.", [("killed", 1)]),
+    ("The militants hacked three villagers to death with machetes.", [("killed", 3)]),
+    ("Guards beat two detainees and a teenager to death.", [("killed", 2), ("killed", 1)]),
+    (
+        "Gunmen shot dead a district chief and three of his bodyguards.",
+        [("killed", 1), ("killed", 3)],
+    ),
+    ("They doused her with petrol and burned her alive.", [("killed", 1)]),
+    ("The mob burned the alleged sorcerer alive.", [("killed", 1)]),
+    ("Police shot the gunman dead after a standoff.", [("killed", 1)]),
+    ("Two soldiers gunned him down outside the mosque.", [("killed", 1)]),
+    # participle clauses with a numbered pronoun or "of the" object
+    ("Rebels ambushed the patrol, critically wounding four of them.", [("injured", 4)]),
+    ("The blast hit the checkpoint, injuring five of the officers on duty.", [("injured", 5)]),
+    ("Gunmen fired on the bus, killing two of the passengers.", [("killed", 2)]),
+    # reflexive and "others": "themselves" is not counted
+    ("Two bombers detonated their vests, killing themselves and 14 others.", [("killed", 14)]),
+    (
+        "The gunman opened fire, killing four and wounding 17 others.",
+        [("killed", 4), ("injured", 17)],
+    ),
+    # subject, prepositional phrase, verb
+    ("Nobody aboard the ferry was injured.", [("injured", 0)]),
+    ("None of the workers inside the factory were hurt.", [("injured", 0)]),
+    ("Four passengers in the minibus died at the scene.", [("killed", 4)]),
+    ("Twelve people in the village of Abu were killed.", [("killed", 12)]),
+    ("Three members of the family were killed.", [("killed", 3)]),
+    ("Scores more were injured in the stampede.", [("injured", 40)]),
+    ("Three more people were killed overnight.", [("killed", 3)]),
+    ("Five others were slightly injured.", [("injured", 5)]),
+    # other injury verbs: poisoning, hospital
+    ("Tainted food ended up poisoning 30 wedding guests.", [("injured", 30)]),
+    ("Eleven pupils were hospitalised after the gas attack.", [("injured", 11)]),
+    ("At least 20 people were hospitalized with smoke inhalation.", [("injured", 20)]),
+    ("Six miners were treated in hospital for burns.", [("injured", 6)]),
+    ("Two firefighters were treated for minor injuries.", [("injured", 2)]),
+    ("Seven students were taken to a nearby hospital.", [("injured", 7)]),
+    ("Ambulances took three women to hospital.", [("injured", 3)]),
+    ("Paramedics rushed a teenager to hospital.", [("injured", 1)]),
+    ("A dozen residents were treated for smoke inhalation.", [("injured", 12)]),
+    ("12 hospitalised after chemical leak", [("injured", 12)]),
+    # "the other", "another", "one of"
+    (
+        "Two brothers were shot; one died and the other was critically injured.",
+        [("killed", 1), ("injured", 1)],
+    ),
+    ("The other was lightly wounded.", [("injured", 1)]),
+    ("One guard died and another was hurt.", [("killed", 1), ("injured", 1)]),
+    ("Gunmen killed the other two.", [("killed", 2)]),
+    ("One of the hostages died in captivity.", [("killed", 1)]),
+    # missing with a list: one mention per member
+    ("Gunmen abducted two engineers and their interpreter.", [("missing", 2), ("missing", 1)]),
+    ("Pirates kidnapped a captain and four crew members.", [("missing", 1), ("missing", 4)]),
+    ("Militants seized a nurse.", [("missing", 1)]),
+    # a casualty count next to a displacement number
+    (
+        "The fighting killed two soldiers and forced thousands of residents to flee.",
+        [("killed", 2)],
+    ),
 ]
 
 # nothing to report: no casualty stated, or numbers that are not casualty counts
@@ -144,6 +207,25 @@ NEGATIVES = [
     "The toll road costs $5 and opened in 1998.",
     "Twelve people were killed or injured.",  # which, not said
     "Prices rose 5% in 2023 and 300 people attended the fair.",
+    # split verbs, loose objects and hospital words that are not casualties
+    "Poachers shot dead a rhino in the park.",
+    "Rangers shot dead a tiger that had strayed into the village.",
+    "Hunters shot a lion dead.",
+    "Bandits shot dead two cows and a donkey.",
+    "The army shot down two drones.",
+    "The champions beat the visitors to the title.",
+    "The fire burned the warehouse to the ground.",
+    "Protesters burned an effigy of the president.",
+    "Lawmakers killed the bill.",
+    "Gunmen shot dead a number of dogs.",
+    "Three people were treated to a free concert.",
+    "The minister was treated for cancer last year.",
+    "The hospital took 12 days to reopen.",
+    "Fans sent 12 letters to hospital staff.",
+    "Shelling forced thousands of residents to flee, and the death toll was unclear.",
+    "Thousands of residents were forced to flee to the hospital grounds.",
+    "Poison gas forced thousands of villagers to flee.",
+    "He spent 20 years in prison and died in 2019.",
 ]
 
 
@@ -191,6 +273,29 @@ def test_casualties_no_casualties_is_two_mentions_with_one_span() -> None:
     assert killed.text == injured.text == "no casualties"
     assert (killed.start, killed.end) == (injured.start, injured.end) == (26, 39)
     assert killed.count == injured.count == 0
+
+
+def test_casualties_list_gives_one_mention_per_member() -> None:
+    text = "Militants seized four aid workers and their driver."
+    mentions = find_casualties(text)
+    assert [(m.kind, m.count, m.text) for m in mentions] == [
+        ("missing", 4, "four"),
+        ("missing", 1, "their driver"),
+    ]
+    assert_offsets(text, mentions)
+
+
+def test_casualties_themselves_is_not_counted() -> None:
+    text = "The attackers died in the blast, killing themselves and six others."
+    [mention] = find_casualties(text)
+    assert (mention.kind, mention.count, mention.text) == ("killed", 6, "six")
+
+
+def test_casualties_loose_object_text_is_the_noun_phrase() -> None:
+    text = "Gunmen shot dead a money changer at the border."
+    [mention] = find_casualties(text)
+    assert (mention.kind, mention.count, mention.text) == ("killed", 1, "a money changer")
+    assert mention.start == text.index("a money")
 
 
 def test_casualties_ages_are_not_counts() -> None:

@@ -52,12 +52,12 @@ def test_a_mode_yields_every_word_order() -> None:
     entries = {e.id: e for e in frame_entries(_DOC)}
     plain, agent = entries["assault.shooting"], entries["assault.shooting.armed"]
     assert agent.category == "terrorism" and plain.category == "military"
-    shapes = [tuple(sorted(slot)[0] for slot in slots) for slots, _ in plain.patterns]
+    shapes = [tuple(sorted(slot)[0] for slot in slots) for slots, _, _ in plain.patterns]
     assert ("shoot", "man") in shapes  # verb-object: "shot a man"
     assert ("man", "shot") in shapes  # passive: "a man was shot"
     assert ("open", "fire", "on", "man") in shapes
     assert ("drive", "by", "shooting") in shapes
-    agent_shapes = [tuple(sorted(slot)[0] for slot in slots) for slots, _ in agent.patterns]
+    agent_shapes = [tuple(sorted(slot)[0] for slot in slots) for slots, _, _ in agent.patterns]
     assert ("gunman", "open", "fire", "on") in agent_shapes  # subject-verb: "gunmen opened fire on"
     assert ("armed", "group", "shoot") in agent_shapes
 
