@@ -365,18 +365,19 @@ def _lead(text: str, title: str | None, size: int) -> str:
     return f"{title}\n{head}" if title else head
 
 
-def _first_sentence(text: str, title: str | None) -> str:
-    """The title and the dateline sentence (short clutter lines before it are skipped)."""
+def _first_sentence(text: str) -> str:
+    """The dateline sentence (short clutter lines before it are skipped); not the title,
+    whose words play on metaphors ("quicks bombard Australia") that its story explains."""
     end = next((e for _, e in sentence_spans(text[:_LEAD_SCAN]) if e >= _MIN_SENTENCE), 0)
-    return f"{title}\n{text[:end]}" if title else text[:end]
+    return text[:end]
 
 
 def story_contexts(text: str, title: str | None = None) -> tuple[Context, ...]:
     """Domains (sport, disaster, peace deal, anniversary ...) that the title and lead set.
 
     A domain found in the lead discounts its categories in every sentence of the story,
-    unless the title or the dateline sentence asserts a high-level or violent act of those
-    categories (live conflict: "Rocket strikes kill six on the anniversary of the war").
+    unless the dateline sentence asserts a high-level or violent act of those categories
+    (live conflict: "Rocket strikes kill six on the anniversary of the war").
     """
     lex = lexicon()
     lead = _lead(text, title, lex.lead_chars)
@@ -386,9 +387,9 @@ def story_contexts(text: str, title: str | None = None) -> tuple[Context, ...]:
         return ()
     live = {
         h.entry.category
-        for h in _raw_hits(_first_sentence(text, title), lex)
+        for h in _raw_hits(_first_sentence(text), lex)
         if h.modality in ("asserted", "reported")
-        and (lex.level_of(h.weight) >= _LIVE_LEVEL or _violent(h))
+        and (lex.level_of(h.weight) >= _LIVE_LEVEL or h.entry.action in VIOLENT_CLASSES)
         and not h.entry.support
     }
     return tuple(c for c in found if live.isdisjoint(c.categories or CATEGORIES))
@@ -417,10 +418,34 @@ def _settled(hit: _Hit, present: set[str]) -> _Hit:
 
 
 def _resolve(hits: list[_Hit], present: set[str]) -> list[_Hit]:
-    """Drop uncorroborated support terms and move deferring terms to their story category."""
+    """Drop uncorroborated support terms and violence-bound terms of a story without
+    violence; move deferring terms to their story category."""
     moved = [_settled(h, present) for h in hits]
     own = {h.category for h in moved if not h.entry.support}
-    return [h for h in moved if not h.entry.support or h.category in own]
+    violent = any(_violent(h) and not h.entry.support for h in moved)
+    return [
+        h
+        for h in moved
+        if (not h.entry.support or h.category in own) and (violent or not h.entry.with_violence)
+    ]
+
+
+def _by_actor(hits: list[_Hit], spans: list[tuple[int, int]], size: int) -> list[_Hit]:
+    """Violent matches that name no actor take the category of one that does, in the same
+    sentence: "Russian drones struck a block, killing three" is military throughout."""
+    actors: dict[int, str] = {}
+    for hit in hits:
+        if hit.entry.agent and _violent(hit):
+            actors.setdefault(bisect_right(spans, (hit.start, size + 1)) - 1, hit.category)
+    if not actors:
+        return hits
+    out: list[_Hit] = []
+    for hit in hits:
+        category = actors.get(bisect_right(spans, (hit.start, size + 1)) - 1)
+        if category and not hit.entry.agent and _violent(hit) and hit.category != category:
+            hit = replace(hit, category=category)
+        out.append(hit)
+    return out
 
 
 def _event_hits(hits: list[_Hit], lex: Lexicon, present: set[str]) -> list[EventHit]:
@@ -559,7 +584,8 @@ def assess_escalation(
     """Score how far the story escalates: its events, their casualties, level and score."""
     lex = lexicon()
     story = story_contexts(text, title)
-    text_hits = _raw_hits(text, lex, story, sentences)
+    spans = sentences.spans if sentences is not None else sentence_spans(text)
+    text_hits = _by_actor(_raw_hits(text, lex, story, sentences), spans, len(text))
     counting = [h for h in text_hits if h.modality != "negated" and not h.entry.cooperative]
     if title:
         counting += [
@@ -582,7 +608,6 @@ def assess_escalation(
         (hedged if hit.modality in ("hypothetical", "future") else firm).add(hit.category)
         actions.add(hit.entry.action)
     categories = firm or hedged  # asserted signals name the categories; hedges only alone
-    spans = sentences.spans if sentences is not None else sentence_spans(text)
     casualties = Casualties()
     firm_violence = [
         h

@@ -42,6 +42,7 @@ class FrameEntry:
     hedge_keeps_level: bool  # a hedged threat is still the threat
     cooperative: bool
     support: bool  # corroborates its category only, never introduces it
+    agent: bool  # built from an agent group: the actor is named
     exclude: tuple[str, ...]
     patterns: tuple[Slots, ...]
     sources: tuple[str, ...]  # patterns written in the YAML's pattern syntax
@@ -205,6 +206,7 @@ def _entries(frame: Frame, groups: dict[str, Any]) -> list[FrameEntry]:
         hedge_keeps_level=bool(spec.get("hedge_keeps_level", False)),
         cooperative=bool(spec.get("cooperative", False)),
         support=bool(spec.get("plain_support", False)),
+        agent=False,
         exclude=tuple(spec.get("exclude", ())),
         patterns=tuple(by_agent.pop(None, [])),
         sources=tuple(spec.get("patterns", ())),
@@ -217,6 +219,7 @@ def _entries(frame: Frame, groups: dict[str, Any]) -> list[FrameEntry]:
             id=f"{base}.{agent}",
             category=str(groups[str(agent)].get("category", spec["category"])),
             support=False,
+            agent=True,
             patterns=tuple(patterns),
             sources=(),
         )

@@ -48,6 +48,8 @@ class Entry:
     boost: bool = False  # raised to the lethal floor when its sentence reports deaths
     hedge_keeps_level: bool = False  # a hedged nuclear threat is still a nuclear threat
     exclude_firsts: frozenset[str] = frozenset()  # first words of the exclude phrases
+    with_violence: bool = False  # counts only in a story with a counting violent event
+    agent: bool = False  # built from an agent group (events.yaml): it names who acts
     mode: str = ""  # the event class's mode (events.yaml), else the entry id
     cooperative: bool = False  # a cooperative event (peace deal, release): never counts
 
@@ -234,6 +236,8 @@ def _entry(item: dict[str, Any], floors: tuple[float, ...]) -> Entry:
         boost=bool(item.get("boost", False)),
         hedge_keeps_level=bool(item.get("hedge_keeps_level", False)),
         mode=str(item.get("mode", item["id"])),
+        with_violence=bool(item.get("with_violence", False)),
+        agent=bool(item.get("agent", False)),
         cooperative=cooperative,
     )
 
@@ -276,6 +280,7 @@ def _build(raw: dict[str, Any], events: dict[str, Any] | None = None) -> Lexicon
             "boost": frame.boost,
             "hedge_keeps_level": frame.hedge_keeps_level,
             "support": frame.support,
+            "agent": frame.agent,
             "mode": frame.mode,
             "cooperative": frame.cooperative,
         }
