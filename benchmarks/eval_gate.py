@@ -185,6 +185,34 @@ def current_scores() -> dict[str, dict[str, float] | None]:
     }
 
 
+#: The quality targets of the event model (the gate prints them; a drop below the baseline,
+#: not a missed target, fails it).
+TARGETS: dict[str, dict[str, float]] = {
+    "wcep_flag": {"flag_precision": 0.90, "flag_recall": 0.90},
+    "escalation_heldout": {
+        "flag_f1": 0.95,
+        "level_exact": 0.80,
+        "level_within_one": 0.95,
+        "category_jaccard": 0.85,
+        "casualties_exact": 0.90,
+    },
+}
+
+
+def target_lines(current: dict[str, Any]) -> list[str]:
+    """One line per target: the score, the target, met or missed."""
+    lines = []
+    for name, targets in TARGETS.items():
+        scores = current.get(name)
+        for metric, goal in targets.items():
+            if scores is None or metric not in scores:
+                lines.append(f"target {name}.{metric} >= {goal:.2f}: not measured")
+                continue
+            verdict = "met" if scores[metric] >= goal else "MISSED"
+            lines.append(f"target {name}.{metric} >= {goal:.2f}: {scores[metric]:.4f} {verdict}")
+    return lines
+
+
 def regressions(current: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
     """Every score that fell more than TOLERANCE below its baseline."""
     drops = []
@@ -206,6 +234,8 @@ def main() -> int:
     for name, scores in current.items():
         shown = "skipped (data not found)" if scores is None else json.dumps(scores)
         print(f"{name:<18} {shown}")
+    for line in target_lines(current):
+        print(line)
     baseline = json.loads(BASELINE.read_text()) if BASELINE.is_file() else {}
     if args.update:
         merged = {**baseline, **{k: v for k, v in current.items() if v is not None}}

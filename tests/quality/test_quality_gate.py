@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,44 @@ def test_quality_gate_escalation_set_holds_its_baseline() -> None:
     scores = eval_gate.score_escalation()
     assert scores["cases"] >= 80
     assert not eval_gate.regressions({"escalation_cases": scores}, BASELINE), scores
+
+
+def test_quality_gate_wcep_flag_holds_its_baseline() -> None:
+    directory = eval_gate.eval_dir()
+    if directory is None:
+        pytest.skip("../shared/eval is absent (a user's clone has none): WCEP gate not run")
+    scores = eval_gate.score_wcep(directory)
+    assert scores["cases"] >= 200
+    assert not eval_gate.regressions({"wcep_flag": scores}, BASELINE), scores
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "least"),
+    [
+        ("escalation_events", eval_gate.EVENTS_SET, 300),
+        ("escalation_heldout", eval_gate.EVENTS_HELDOUT, 80),
+    ],
+)
+def test_quality_gate_event_sets_hold_their_baseline(name: str, path: Path, least: int) -> None:
+    assert path.is_file(), f"{path} is missing"
+    scores = eval_gate.score_escalation(path)
+    assert scores["cases"] >= least
+    assert "casualties_exact" in scores
+    assert not eval_gate.regressions({name: scores}, BASELINE), scores
+
+
+def test_quality_gate_prints_every_target() -> None:
+    lines = eval_gate.target_lines({"wcep_flag": {"flag_precision": 0.95, "flag_recall": 0.8}})
+    assert "target wcep_flag.flag_precision >= 0.90: 0.9500 met" in lines
+    assert "target wcep_flag.flag_recall >= 0.90: 0.8000 MISSED" in lines
+    assert any(line.endswith("not measured") for line in lines)
+
+
+def test_quality_gate_casualties_compare_stated_kinds_only() -> None:
+    pred = {"casualties": {"killed": {"count": 3}, "injured": None}}
+    assert eval_gate.casualties_exact({"killed": 3, "injured": None}, pred) is True
+    assert eval_gate.casualties_exact({"killed": 3, "injured": 2}, pred) is False
+    assert eval_gate.casualties_exact({"killed": None}, pred) is None
 
 
 def test_quality_gate_detects_a_drop() -> None:

@@ -2,8 +2,9 @@
 
 The actor, target and place come from the entities already extracted, by their position in
 the event's sentence: the named entity nearest before the event is the actor (after "by"
-in a passive: "was shelled by Russian forces"), the first one after it is the target,
-unless a locative preposition ("in", "near", ...) introduces it: then it is the place.
+in a passive: "was shelled by Russian forces"; a name followed by "said", "denied" ... is a
+source, not an actor), the first one after it is the target, unless a locative preposition
+("in", "near", ...) introduces it: then it is the place.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ _PLACE_WORDS = frozenset(
 )
 _BY_RE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _LAST_WORD_RE = re.compile(r"([A-Za-z]+)\W*$")
+# a name followed by a reporting verb is who tells of the event, not who does it
+_SPEAKER_RE = re.compile(
+    r"\W*(?:\w+\s+){0,2}(?:said|says|say|told|tells|denied|denies|deny|claimed|claims|"
+    r"announced|announces|stated|states|added|adds|confirmed|confirms|reported|reports|"
+    r"according)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +93,7 @@ def _roles(
     """(actor, target, place) of an event among the entity mentions of its sentence."""
     actor = target = place = None
     before = [m for m in mentions if m.end <= hit.start]
-    after = [m for m in mentions if m.start >= hit.end]
+    after = [m for m in mentions if m.start > hit.start and m.end > hit.start]  # in or after
     for mention in after:
         word = _preceding_word(text, low, mention.start)
         if _BY_RE.search(text, max(low, mention.start - 8), mention.start) and actor is None:
@@ -94,8 +102,9 @@ def _roles(
             place = place or mention.name
         elif target is None and mention.name != actor:
             target = mention.name
-    if actor is None and before:
-        actor = before[-1].name
+    if actor is None:
+        doers = [m for m in before if not _SPEAKER_RE.match(text, m.end, m.end + 40)]
+        actor = doers[-1].name if doers else None
     if place is None:
         place = next((m.name for m in reversed(before) if m.place and m.name != actor), None)
     if target == actor:
