@@ -2,6 +2,7 @@
 
     python -m benchmarks.eval_gate            # score, compare with the baseline, exit 1 on a drop
     python -m benchmarks.eval_gate --update   # record the current scores as the new baseline
+    python -m benchmarks.eval_gate --per-class  # and the event sets' scores per event class
 
 Labelled sets:
 - the MEANTIME dev set in ../shared/eval (entities, time expressions, publication time),
@@ -159,6 +160,23 @@ def escalation_scores(
     return scores
 
 
+def per_class(cases: list[dict[str, Any]], outputs: list[dict[str, Any]]) -> list[str]:
+    """Per gold event class (`gold.classes`): cases, share flagged, share at the gold level."""
+    rows: dict[str, list[int]] = {}
+    for case, out in zip(cases, outputs, strict=True):
+        pred = out.get("escalation") or {}
+        gold = case["gold"]["escalation"]
+        for name in case["gold"].get("classes", []):
+            row = rows.setdefault(name, [0, 0, 0])
+            row[0] += 1
+            row[1] += bool(pred.get("flag"))
+            row[2] += pred.get("level") == gold.get("level")
+    return [
+        f"  {name:<14} cases {n:>3}  flagged {flagged / n:.2f}  level exact {exact / n:.2f}"
+        for name, (n, flagged, exact) in sorted(rows.items())
+    ]
+
+
 def score_escalation(path: Path = ESCALATION_SET) -> dict[str, float]:
     """The escalation scores of a labelled set, through `newsstream enrich -`."""
     cases = load_cases(path)
@@ -229,7 +247,16 @@ def regressions(current: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--update", action="store_true", help="write the scores as the baseline")
+    parser.add_argument(
+        "--per-class", action="store_true", help="also print the event sets' scores per class"
+    )
     args = parser.parse_args()
+    if args.per_class:
+        for path in (ESCALATION_SET, EVENTS_SET, EVENTS_HELDOUT):
+            if path.is_file():
+                cases = load_cases(path)
+                print(path.name)
+                print("\n".join(per_class(cases, enrich_outputs(cases))))
     current = current_scores()
     for name, scores in current.items():
         shown = "skipped (data not found)" if scores is None else json.dumps(scores)

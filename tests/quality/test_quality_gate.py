@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,6 +64,29 @@ def test_quality_gate_casualties_compare_stated_kinds_only() -> None:
     assert eval_gate.casualties_exact({"killed": 3, "injured": None}, pred) is True
     assert eval_gate.casualties_exact({"killed": 3, "injured": 2}, pred) is False
     assert eval_gate.casualties_exact({"killed": None}, pred) is None
+
+
+def test_quality_gate_scores_each_event_class() -> None:
+    cases = [
+        {"gold": {"escalation": {"flag": True, "level": "high"}, "classes": ["ASSAULT"]}},
+        {"gold": {"escalation": {"flag": True, "level": "low"}, "classes": ["ASSAULT", "PROTEST"]}},
+    ]
+    outputs: list[dict[str, Any]] = [
+        {"escalation": {"flag": True, "level": "high"}},
+        {"escalation": {"flag": False}},
+    ]
+    lines = eval_gate.per_class(cases, outputs)
+    assert lines[0].split() == [
+        "ASSAULT",
+        "cases",
+        "2",
+        "flagged",
+        "0.50",
+        "level",
+        "exact",
+        "0.50",
+    ]
+    assert lines[1].split()[0] == "PROTEST" and lines[1].endswith("0.00")
 
 
 def test_quality_gate_detects_a_drop() -> None:

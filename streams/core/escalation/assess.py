@@ -90,7 +90,7 @@ _MASS_LEVEL = 4  # critical
 #: Month names that are also verbs: capitalised ("2 March"), they do not make a sentence
 #: worth reading (a sentence with another anchor word still is: "Thousands March ..." is not).
 _MONTH_VERBS = frozenset({"march", "may"})
-_TOLL_SENTENCES = 3  # sentences after a violent event's that may state its toll
+_TOLL_SENTENCES = 5  # sentences after a violent event's that may state its toll
 #: Classes of violence: their deaths set the level (with `boost` entries: riots, weapons).
 VIOLENT_CLASSES = frozenset({"ASSAULT", "FIGHT", "MASS_VIOLENCE"})
 
@@ -258,8 +258,10 @@ def _sentence_hits(
         if factors is None:
             factors = _factors(tokens, lex, story)
             near = _near_contexts(tokens, lex, story)
-        factor = factors.get(entry.category, 1.0)
-        if factor > 0.0 and near:
+        # a cooperative event (a release, a peace deal) never counts: the contexts that
+        # discount violence near it must not hide it from the events
+        factor = 1.0 if entry.cooperative else factors.get(entry.category, 1.0)
+        if factor > 0.0 and near and not entry.cooperative:
             factor *= _near_factor(tokens, near, (index, last), entry.category)
         if factor <= 0.0:
             continue
@@ -325,7 +327,7 @@ def _pattern_matches(tokens: Tokens, lex: Lexicon) -> list[tuple[int, int, Entry
 
 def _drop_contained(hits: list[_Hit]) -> list[_Hit]:
     """Keep the longest reading: drop a match inside another one that weighs as much or more."""
-    hits.sort(key=lambda h: (h.start, -h.end, -h.weight))
+    hits.sort(key=lambda h: (h.start, -h.end, -h.weight, not h.entry.agent))
     kept: list[_Hit] = []
     # Kept matches that may still contain a later one: those ending after its start (hits
     # come by start, so a kept match ending at or before it can contain no later match).
@@ -389,7 +391,7 @@ def story_contexts(text: str, title: str | None = None) -> tuple[Context, ...]:
         h.entry.category
         for h in _raw_hits(_first_sentence(text), lex)
         if h.modality in ("asserted", "reported")
-        and (lex.level_of(h.weight) >= _LIVE_LEVEL or h.entry.action in VIOLENT_CLASSES)
+        and (lex.level_of(h.weight) >= _LIVE_LEVEL or _violent(h))
         and not h.entry.support
     }
     return tuple(c for c in found if live.isdisjoint(c.categories or CATEGORIES))
@@ -536,7 +538,7 @@ def _casualties(
     """The killed, injured and missing the story states for its violence.
 
     Figures are read in the sentences of the violent events (offsets `violent`; 0 stands for
-    the title), the one before and the three after each ("Six people were killed in the
+    the title), the one before and the five after each ("Six people were killed in the
     attack."), not in background paragraphs ("the conflict has killed 6,000 people").
 
     Within a sentence the figures of one kind add up ("four soldiers and nine militants were

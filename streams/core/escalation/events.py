@@ -92,8 +92,11 @@ def _roles(
 ) -> tuple[str | None, str | None, str | None]:
     """(actor, target, place) of an event among the entity mentions of its sentence."""
     actor = target = place = None
-    before = [m for m in mentions if m.end <= hit.start]
-    after = [m for m in mentions if m.start > hit.start and m.end > hit.start]  # in or after
+    speakers = {id(m) for m in mentions if _SPEAKER_RE.match(text, m.end, m.end + 40)}
+    before = [m for m in mentions if m.end <= hit.start and id(m) not in speakers]
+    after = [  # in or after the event's words
+        m for m in mentions if m.start > hit.start and id(m) not in speakers
+    ]
     for mention in after:
         word = _preceding_word(text, low, mention.start)
         if _BY_RE.search(text, max(low, mention.start - 8), mention.start) and actor is None:
@@ -102,9 +105,8 @@ def _roles(
             place = place or mention.name
         elif target is None and mention.name != actor:
             target = mention.name
-    if actor is None:
-        doers = [m for m in before if not _SPEAKER_RE.match(text, m.end, m.end + 40)]
-        actor = doers[-1].name if doers else None
+    if actor is None and before:
+        actor = before[-1].name
     if place is None:
         place = next((m.name for m in reversed(before) if m.place and m.name != actor), None)
     if target == actor:
@@ -117,6 +119,8 @@ def _sentence(text: str, low: int, high: int, hit: EventHit) -> str:
     if len(sentence) <= MAX_EVENT_SENTENCE:
         return sentence
     start = max(low, hit.start - MAX_EVENT_SENTENCE // 2)
+    space = text.find(" ", start, hit.start)  # start at a word
+    start = space + 1 if start > low and space != -1 else start
     return " ".join(text[start : start + MAX_EVENT_SENTENCE - 1].split()) + "\u2026"
 
 

@@ -127,6 +127,23 @@ def _inside(spans: list[tuple[int, int]], position: int) -> bool:
     return index >= 0 and spans[index][0] < position < spans[index][1]
 
 
+def _hedge(
+    tokens: Tokens, first: int, before: tuple[str, ...], inner: tuple[str, ...], lex: Lexicon
+) -> Modality | None:
+    """Hypothetical or future from the clause before the match, else from inside it (a
+    subject-verb match: "rebels threatened to attack", "rebels could attack")."""
+    cues = lex.cues
+    if cues["hypothetical"].found_in(_drop_month(tokens, first, before)):
+        return "hypothetical"
+    if cues["future"].found_in(before):
+        return "future"
+    if inner and cues["hypothetical"].found_in(inner):
+        return "hypothetical"
+    if inner and cues["future"].found_in(inner):
+        return "future"
+    return None
+
+
 def modality_of(
     tokens: Tokens, first: int, last: int, quotes: list[tuple[int, int]], lex: Lexicon
 ) -> Modality:
@@ -139,17 +156,15 @@ def modality_of(
         return "negated"
     if cues["negated_after"].found_in(tokens.clause_after(last, _AFTER_WINDOW)):
         return "negated"
-    if last > first + 1 and cues["negated_after"].found_in(_marked(tokens.words[first + 1 : last])):
+    inner = _marked(tokens.words[first + 1 : last]) if last > first + 1 else ()
+    if inner and cues["negated_after"].found_in(inner):
         return "negated"  # inside a gapped match: "missiles were not moved"
-    if cues["hypothetical"].found_in(_drop_month(tokens, first, before)):
-        return "hypothetical"
-    if cues["future"].found_in(before):
-        return "future"
+    hedged = _hedge(tokens, first, before, inner, lex)
+    if hedged is not None:
+        return hedged
     if tokens.reported is None:  # a sentence-wide test: once per sentence, not per match
         tokens.reported = cues["reported"].found_in(tokens.words, tokens.wordset)
-    if tokens.reported:
-        return "reported"
-    if _inside(quotes, tokens.starts[first]):
+    if tokens.reported or _inside(quotes, tokens.starts[first]):
         return "reported"
     return "asserted"
 
