@@ -173,10 +173,9 @@ def _near_contexts(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> 
     if not lex.near_contexts:
         return ()
     words, wordset = tokens.words, tokens.wordset
+    joined = " ".join(words)
     return tuple(
-        c
-        for c in lex.near_contexts
-        if c not in story and c.active(words, wordset) and not c.unless.found_in(words, wordset)
+        c for c in lex.near_contexts if c not in story and c.active(words, wordset, joined)
     )
 
 

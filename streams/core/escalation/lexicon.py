@@ -137,6 +137,8 @@ class Lexicon:
     factors: dict[Modality, float]
     secondary_damping: float
     window: int
+    denial: CueSet  # denials, searched over `denial_window` words before a match
+    denial_window: int
     cues: dict[str, CueSet]
     contexts: tuple[Context, ...]
     near_contexts: tuple[Context, ...]  # those with a reach: weighed per match
@@ -329,6 +331,8 @@ def _build(raw: dict[str, Any], events: dict[str, Any] | None = None) -> Lexicon
         factors={cast(Modality, k): float(v) for k, v in modality["factors"].items()},
         secondary_damping=float(raw["score"]["secondary_damping"]),
         window=int(modality["window"]),
+        denial=_cue_set(modality["denial"]),
+        denial_window=int(modality["denial_window"]),
         cues={kind: _cue_set(modality[kind]) for kind in cue_kinds},
         contexts=contexts,
         near_contexts=tuple(c for c in contexts if c.reach),

@@ -154,6 +154,8 @@ def modality_of(
         return "hypothetical"
     if cues["negated"].found_in(before):
         return "negated"
+    if lex.denial.found_in(tokens.clause_before(first, lex.denial_window)):
+        return "negated"
     if cues["negated_after"].found_in(tokens.clause_after(last, _AFTER_WINDOW)):
         return "negated"
     inner = _marked(tokens.words[first + 1 : last]) if last > first + 1 else ()
