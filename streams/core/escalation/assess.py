@@ -159,7 +159,7 @@ def _factors(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> dict[s
                 continue
         elif context.reach:
             continue  # weighed per match (_near_factor)
-        elif not context.active(words, wordset, joined):
+        elif not context.may_apply(wordset) or not context.active(words, wordset, joined):
             continue
         factor = context.factor
         for category in context.categories or CATEGORIES:
@@ -175,7 +175,9 @@ def _near_contexts(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> 
     words, wordset = tokens.words, tokens.wordset
     joined = " ".join(words)
     return tuple(
-        c for c in lex.near_contexts if c not in story and c.active(words, wordset, joined)
+        c
+        for c in lex.near_contexts
+        if c not in story and c.may_apply(wordset) and c.active(words, wordset, joined)
     )
 
 

@@ -99,6 +99,11 @@ class Context:
     story: CueSet | None = None  # cues that set the domain of a whole story from its lead
     story_patterns: re.Pattern[str] | None = None
     reach: int = 0  # words either side of a match its cues must stand in (0: the sentence)
+    triggers: frozenset[str] = frozenset()  # words one of which its cues need (no regex)
+
+    def may_apply(self, wordset: frozenset[str]) -> bool:
+        """False when no cue of the sentence context can be in the sentence (cheap test)."""
+        return self.patterns is not None or not self.triggers.isdisjoint(wordset)
 
     def story_active(self, words: tuple[str, ...], wordset: frozenset[str]) -> bool:
         """True when the story cues are in the lead (title and first sentences)."""
@@ -244,6 +249,12 @@ def _entry(item: dict[str, Any], floors: tuple[float, ...]) -> Entry:
     )
 
 
+def _triggers(phrases: list[str]) -> frozenset[str]:
+    """The single words and first words of multi-word cues."""
+    cues = _cue_set(phrases)
+    return cues.words | cues.firsts
+
+
 def _bits(numbers: Iterable[int]) -> int:
     """The set of pattern numbers as an integer bit set."""
     value = 0
@@ -314,6 +325,7 @@ def _build(raw: dict[str, Any], events: dict[str, Any] | None = None) -> Lexicon
             if spec.get("story_regex")
             else None,
             reach=int(spec.get("reach", 0)),
+            triggers=_triggers(spec.get("cues", [])),
         )
         for name, spec in raw["contexts"].items()
     )
