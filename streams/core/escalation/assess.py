@@ -167,6 +167,16 @@ def _factors(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> dict[s
     return factors
 
 
+def _contexts_of(
+    tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]
+) -> tuple[dict[str, float], tuple[Context, ...]]:
+    """The sentence's context factors and near contexts, worked out once per sentence."""
+    if tokens.factors is None or tokens.near is None:
+        tokens.factors = _factors(tokens, lex, story)
+        tokens.near = _near_contexts(tokens, lex, story)
+    return tokens.factors, cast(tuple[Context, ...], tokens.near)
+
+
 def _near_contexts(tokens: Tokens, lex: Lexicon, story: tuple[Context, ...]) -> tuple[Context, ...]:
     """The contexts with a reach whose cues the sentence holds (none of their `unless`);
     those the story set are already weighed for the whole sentence."""
@@ -231,14 +241,18 @@ def _raw_hits(
     lex: Lexicon,
     story: tuple[Context, ...] = (),
     sentences: Sentences | None = None,
+    memo: dict[int, Tokens] | None = None,
 ) -> list[_Hit]:
-    """Every pattern match that survives exclusions and domain contexts."""
+    """Every pattern match that survives exclusions and domain contexts; `memo` keeps the
+    tokens of each sentence read (by its start) for the casualty figures."""
     hits: list[_Hit] = []
     lowered = lowercase(text)
     candidates = _candidate_sentences(text, lowered, lex, sentences)
     quotes = quote_spans(text) if candidates else []
     for low, high in candidates:
         tokens = tokenize(text, lowered, low, high)
+        if memo is not None:
+            memo[low] = tokens
         hits.extend(_sentence_hits(tokens, lex, story, quotes))
     return _drop_contained(hits)
 
@@ -257,8 +271,7 @@ def _sentence_hits(
     lethal: bool | None = None
     for index, last, entry in _pattern_matches(tokens, lex):
         if factors is None:
-            factors = _factors(tokens, lex, story)
-            near = _near_contexts(tokens, lex, story)
+            factors, near = _contexts_of(tokens, lex, story)
         # a cooperative event (a release, a peace deal) never counts: the contexts that
         # discount violence near it must not hide it from the events
         factor = 1.0 if entry.cooperative else factors.get(entry.category, 1.0)
@@ -483,6 +496,7 @@ def _stated(
     story: tuple[Context, ...],
     span: tuple[int, int],
     quotes: list[tuple[int, int]],
+    memo: dict[int, Tokens],
 ) -> list[CasualtyMention]:
     """The casualty figures of one sentence that count: none when the sentence is off-domain
     for violence (an accident, a trial), nor those in background ("has killed thousands since
@@ -491,11 +505,10 @@ def _stated(
     mentions = find_casualties(text, low, high)
     if not mentions:
         return []
-    tokens = tokenize(text, lowered, low, high)
+    tokens = memo.get(low) or tokenize(text, lowered, low, high)
     if not tokens.words:
         return []
-    factors = _factors(tokens, lex, story)
-    near = _near_contexts(tokens, lex, story)
+    factors, near = _contexts_of(tokens, lex, story)
     kept: list[CasualtyMention] = []
     for mention in mentions:
         index = max(0, bisect_right(tokens.starts, mention.start) - 1)
@@ -535,6 +548,7 @@ def _casualties(
     story: tuple[Context, ...],
     spans: list[tuple[int, int]],
     violent: list[int],
+    memo: dict[int, Tokens],
 ) -> Casualties:
     """The killed, injured and missing the story states for its violence.
 
@@ -558,7 +572,7 @@ def _casualties(
         if index not in near:
             continue
         by_kind: dict[str, list[CasualtyMention]] = {}
-        for mention in _stated(text, lowered, lex, story, span, quotes):
+        for mention in _stated(text, lowered, lex, story, span, quotes, memo):
             by_kind.setdefault(mention.kind, []).append(mention)
         for kind, found in by_kind.items():
             total = _joined_total(text, found)
@@ -588,7 +602,8 @@ def assess_escalation(
     lex = lexicon()
     story = story_contexts(text, title)
     spans = sentences.spans if sentences is not None else sentence_spans(text)
-    text_hits = _by_actor(_raw_hits(text, lex, story, sentences), spans, len(text))
+    memo: dict[int, Tokens] = {}
+    text_hits = _by_actor(_raw_hits(text, lex, story, sentences, memo), spans, len(text))
     counting = [h for h in text_hits if h.modality != "negated" and not h.entry.cooperative]
     if title:
         counting += [
@@ -619,7 +634,7 @@ def assess_escalation(
     ]
     if firm_violence:
         violent_at = sorted(h.start if id(h) in text_set else 0 for h in firm_violence)
-        casualties = _casualties(text, lex, story, spans, violent_at)
+        casualties = _casualties(text, lex, story, spans, violent_at, memo)
         killed = casualties.killed.count if casualties.killed else 0
         if killed >= MASS_CASUALTIES:
             level = max(level, _MASS_LEVEL)

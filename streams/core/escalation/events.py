@@ -148,7 +148,7 @@ def build_events(
             cache[index] = _mentions(text, low, high, surfaces)
         actor, target, place = _roles(text, low, hit, cache[index])
         events.append(
-            EscalationEvent(
+            EscalationEvent.model_construct(  # every field is built here, typed: no validation
                 event_class=hit.event_class,
                 mode=hit.mode,
                 category=hit.category,

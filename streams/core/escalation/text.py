@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 from streams.core.escalation.lexicon import Lexicon
 from streams.core.text.sentences import ABBREVIATIONS
@@ -39,6 +40,8 @@ class Tokens:
     ends: list[int]
     wordset: frozenset[str]
     reported: bool | None = None  # whether the sentence holds a reporting cue, once known
+    factors: dict[str, float] | None = None  # its context factors per category, once known
+    near: tuple[Any, ...] | None = None  # its near contexts (lexicon.Context), once known
 
     def clause_break(self, index: int) -> bool:
         """True when a clause ends between word index-1 and word index."""
