@@ -58,7 +58,8 @@ def measure(strategy: st.SearchStrategy[bytes], examples: int) -> tuple[Counter[
 
 
 #: Repeated tokens that cost the steps most per character, besides HOSTILE_UNITS.
-COSTLY_UNITS = ["Aa, ", "Monday ", "12:30 ", "Nuclear war declared ", "Aa\n", "A. B. "]
+COSTLY_UNITS = ["Aa, ", "Monday ", "12:30 ", "Nuclear war declared ", "Aa\n", "A. B. ",
+                "Gunmen killed 12 people and wounded 30 others. "]  # fmt: skip
 #: Of all units, those also sent inside an HTML page (one paragraph holding the run).
 HTML_UNITS = ["Aa, ", "Monday ", "12:30 ", "Nuclear war declared ", "troops ", "Aa "]
 #: Markup repeated to the size limit: many elements of the kinds the extractor reads.
