@@ -245,7 +245,7 @@ def gazetteer() -> Gazetteer:
     _add_curated(table, region_geo)
     _add_demonyms(table, by_code, region_geo)
     _add_us_states(table, states, cities)
-    _add_cities(table, cities, {info.get("capital") for info in countries.values()})
+    _add_cities(table, cities, {(code, info.get("capital")) for code, info in countries.items()})
     _add_subdivisions(table)
     for word in stopwords():
         table.pop(word.capitalize(), None)  # a stopword ("May") is never taken for a name
@@ -304,20 +304,30 @@ def _add_us_states(
 
 
 def _add_cities(
-    table: dict[str, GazEntry], cities: list[dict[str, Any]], capital_names: set[Any]
+    table: dict[str, GazEntry], cities: list[dict[str, Any]], capitals: set[tuple[str, Any]]
 ) -> None:
-    """Cities of CITY_MIN_POPULATION and up, and capitals, under their names and short forms."""
+    """Cities of CITY_MIN_POPULATION and up, and capitals, under their names and short forms.
+
+    Of namesakes, a country's capital wins, then the most populous: "London" is the British
+    capital (not London, Ontario), "Kingston" Jamaica's, "Santiago" Chile's.
+    """
+    best: dict[str, tuple[tuple[bool, int], GazEntry]] = {}
     for c in cities:
         name = c["name"]
-        if c["population"] < CITY_MIN_POPULATION and name not in capital_names:
+        capital = (c["countrycode"], name) in capitals
+        if c["population"] < CITY_MIN_POPULATION and not capital:
             continue
         if not name[:1].isupper():
             continue
         geo = Geo(lat=c["latitude"], lon=c["longitude"], country=c["countrycode"])
         entry = GazEntry(name, "LOC", "city", geo)
-        _put(table, name, entry)
-        for short in _city_short_forms(name, c["population"]):
-            _put(table, short, entry)
+        weight = (capital, int(c["population"]))
+        for surface in (name, *_city_short_forms(name, c["population"])):
+            held = best.get(surface)
+            if held is None or weight > held[0]:
+                best[surface] = (weight, entry)
+    for surface, (_, entry) in best.items():
+        _put(table, surface, entry)
 
 
 def _city_short_forms(name: str, population: int) -> list[str]:

@@ -212,3 +212,24 @@ def test_entities_ten_token_name_is_still_read() -> None:
     text = "Delegates of the Security Council of the Russian Federation met in Geneva."
     canon = {e.canonical for e in extract_entities(text)}
     assert "Security Council of the Russian Federation" in canon
+
+
+@pytest.mark.parametrize(
+    ("city", "country"),
+    [
+        ("London", "GB"),  # not London, Ontario
+        ("Madrid", "ES"),
+        ("Santiago", "CL"),
+        ("Tripoli", "LY"),
+        ("Kingston", "JM"),
+        ("Wellington", "NZ"),
+        ("Georgetown", "GY"),
+        ("Colombo", "LK"),
+        ("Paris", "FR"),
+    ],
+)
+def test_entities_namesake_city_is_the_capital_or_the_largest(city: str, country: str) -> None:
+    found = {e.canonical: e for e in extract_entities(f"Talks in {city} ended on Monday.", "en")}
+    assert city in found, sorted(found)
+    geo = found[city].geo
+    assert geo is not None and geo.country == country
