@@ -132,8 +132,7 @@ class Lexicon:
 
     entries: tuple[Entry, ...]
     patterns: tuple[Pattern, ...]
-    first: dict[str, tuple[int, ...]]
-    first_words: frozenset[str]  # the keys of `first`
+    first_words: frozenset[str]  # words that stand in a pattern's first slot
     first_bits: dict[str, int]  # patterns (bit n: pattern n) with the word in their first slot
     last_words: frozenset[str]
     last_bits: dict[str, int]  # patterns with the word in their last slot
@@ -333,7 +332,6 @@ def _build(raw: dict[str, Any], events: dict[str, Any] | None = None) -> Lexicon
     return Lexicon(
         entries=tuple(entries),
         patterns=tuple(patterns),
-        first={word: tuple(numbers) for word, numbers in first.items()},
         first_words=frozenset(first),
         first_bits={word: _bits(numbers) for word, numbers in first.items()},
         last_words=frozenset(last),

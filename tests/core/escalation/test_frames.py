@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
+from streams.core.escalation.assess import _pattern_matches
 from streams.core.escalation.frames import frame_entries, load_events, noun_forms, verb_forms
 from streams.core.escalation.lexicon import _build, lexicon
+from streams.core.escalation.text import lowercase, tokenize
 from streams.models import ACTIONS, CATEGORIES
 
 _DOC: dict[str, Any] = {
@@ -71,20 +73,12 @@ def test_a_mode_yields_every_word_order() -> None:
     ],
 )
 def test_generated_patterns_match_in_text(sentence: str, expected: str) -> None:
-    from streams.core.escalation.text import lowercase, tokenize
-
-    raw = yaml_doc()
-    lex = _build(raw, _DOC)
+    lex = _build(yaml_doc(), _DOC)
     tokens = tokenize(sentence, lowercase(sentence))
-    found = []
-    for index, word in enumerate(tokens.words):
-        for number in lex.first.get(word, ()):
-            from streams.core.escalation.assess import _match_at
-
-            pattern = lex.patterns[number]
-            last = _match_at(tokens, index, pattern) if pattern.gaps else index
-            if last is not None:
-                found.append(sentence[tokens.starts[index] : tokens.ends[last]])
+    found = [
+        sentence[tokens.starts[first] : tokens.ends[last]]
+        for first, last, _ in _pattern_matches(tokens, lex)
+    ]
     assert expected in found
 
 
