@@ -489,6 +489,11 @@ def _violent(hit: _Hit) -> bool:
     return hit.entry.action in VIOLENT_CLASSES or hit.entry.boost
 
 
+def _firm_violence(hit: _Hit) -> bool:
+    """A violent match that counts on its own, stated as fact or by a source."""
+    return _violent(hit) and not hit.entry.support and hit.modality in ("asserted", "reported")
+
+
 def _stated(
     text: str,
     lowered: str,
@@ -605,15 +610,19 @@ def assess_escalation(
     memo: dict[int, Tokens] = {}
     text_hits = _by_actor(_raw_hits(text, lex, story, sentences, memo), spans, len(text))
     counting = [h for h in text_hits if h.modality != "negated" and not h.entry.cooperative]
-    if title:
-        counting += [
-            h
-            for h in _raw_hits(title, lex, story)
-            if h.modality != "negated" and not h.entry.cooperative
-        ]
+    title_hits = [
+        h
+        for h in (_raw_hits(title, lex, story) if title else [])
+        if h.modality != "negated" and not h.entry.cooperative
+    ]
+    # where the story's violence stands (0 for the title): its casualty figures are near it
+    violent_at = sorted(
+        [h.start for h in counting if _firm_violence(h)]
+        + [0 for h in title_hits if _firm_violence(h)]
+    )
+    counting += title_hits
     present = _story_categories(counting)
     counting = _resolve(counting, present)
-    text_set = {id(h) for h in text_hits}
     level = 0
     strongest: dict[str, float] = {}
     firm: set[str] = set()
@@ -627,13 +636,7 @@ def assess_escalation(
         actions.add(hit.entry.action)
     categories = firm or hedged  # asserted signals name the categories; hedges only alone
     casualties = Casualties()
-    firm_violence = [
-        h
-        for h in counting
-        if _violent(h) and not h.entry.support and h.modality in ("asserted", "reported")
-    ]
-    if firm_violence:
-        violent_at = sorted(h.start if id(h) in text_set else 0 for h in firm_violence)
+    if violent_at:
         casualties = _casualties(text, lex, story, spans, violent_at, memo)
         killed = casualties.killed.count if casualties.killed else 0
         if killed >= MASS_CASUALTIES:
