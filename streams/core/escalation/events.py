@@ -92,11 +92,9 @@ def _roles(
 ) -> tuple[str | None, str | None, str | None]:
     """(actor, target, place) of an event among the entity mentions of its sentence."""
     actor = target = place = None
-    speakers = {id(m) for m in mentions if _SPEAKER_RE.match(text, m.end, m.end + 40)}
-    before = [m for m in mentions if m.end <= hit.start and id(m) not in speakers]
-    after = [  # in or after the event's words
-        m for m in mentions if m.start > hit.start and id(m) not in speakers
-    ]
+    doers = [m for m in mentions if not _SPEAKER_RE.match(text, m.end, m.end + 40)]
+    before = [m for m in doers if m.end <= hit.start]
+    after = [m for m in doers if m.start > hit.start]  # in or after the event's words
     for mention in after:
         word = _preceding_word(text, low, mention.start)
         if _BY_RE.search(text, max(low, mention.start - 8), mention.start) and actor is None:
