@@ -243,6 +243,11 @@ class Entity(_Model):
     )
 
 
+TimexMod = Literal[
+    "START", "MID", "END", "APPROX", "LESS_THAN", "MORE_THAN", "EQUAL_OR_LESS", "EQUAL_OR_MORE"
+]
+
+
 class Timex(_Model):
     """A time expression in the text, normalised to a TIMEX3 value."""
 
@@ -255,11 +260,17 @@ class Timex(_Model):
     value: str = Field(
         description="TIMEX3 value, resolved against the publication time (else the reference "
         "time): 2022-01-27, 2022-W03, 2022-Q2, 2021, 2022-01-26T16:40-05:00, 2022-01-25TMO, "
-        "P3D, PT48H, PAST_REF / PRESENT_REF / FUTURE_REF; a SET's period or pattern: P1W, "
-        "XXXX-WXX-1."
+        "P3D, PT48H, PT3H7M35S, PAST_REF / PRESENT_REF / FUTURE_REF, a decade 199, a century "
+        "19; a SET's period or pattern: P1W, XXXX-WXX-1, XXXX-07."
     )
     start: int = Field(description="Offset of the expression in `text` (code points).")
     end: int = Field(description="Offset just after the expression in `text` (exclusive).")
+    mod: TimexMod | None = Field(
+        default=None,
+        description="TIMEX3 modifier, where the words give one: START (early 2009), MID, END "
+        "(by the end of the year: the value is the year), APPROX (about two weeks), "
+        "LESS_THAN, MORE_THAN, EQUAL_OR_LESS, EQUAL_OR_MORE; null when there is none.",
+    )
 
 
 class Quote(_Model):

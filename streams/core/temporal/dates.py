@@ -14,15 +14,19 @@ from streams.core.temporal.lexicon import (
     FULL_WEEKDAY_RE,
     MONTH_NAMES,
     MONTH_RE,
+    SPELLED_YEAR_RE,
     WEEKDAY_NAMES,
     WEEKDAYS,
     YEAR_RE,
     ZONE_RE,
     month_number,
+    spelled_year,
     zone_of,
 )
 from streams.core.temporal.resolve import (
+    SAME_DAY,
     Anchor,
+    clause_tense,
     month_year,
     shift_days,
     tense,
@@ -61,9 +65,13 @@ _COUNTED_AFTER = re.compile(r"\s+(?!(?:marks|sees|brings|begins|ends|means|remai
 # A year outside 1900-2099 needs one of these words before it ("in 1776").
 _YEAR_TRIGGER = re.compile(r"\b(?:in|since|until|by|of|during|from|year)\s+$", re.IGNORECASE)
 _MOD = r"(?:(?:early|mid|late|the\s+(?:start|beginning|middle|end)\s+of)[\s-]+)"
+# "p.m.", "pm", "PM", "P.M.", "p.m" (a sentence's full stop may have eaten the last dot).
+_AMPM = r"[aApP]\.?[mM]\.?(?![A-Za-z])"
 _CLOCK = (
-    r"(?:(?P<h>2[0-3]|[01]?\d):(?P<mi>[0-5]\d)(?::[0-5]\d)?(?:\s*(?P<ap>[ap]\.m\.|[ap]m\b))?"
-    r"|(?P<h2>1[0-2]|0?[1-9])\s*(?P<ap2>[ap]\.m\.|[ap]m\b)|(?P<noon>noon|midnight))"
+    rf"(?:(?P<h>2[0-3]|[01]?\d):(?P<mi>[0-5]\d)(?::[0-5]\d)?(?:\s*(?P<ap>{_AMPM}))?"
+    rf"|(?P<h2>1[0-2]|0?[1-9])(?:\.(?P<mi2>[0-5]\d))?\s*(?P<ap2>{_AMPM})"
+    r"|(?P<h3>1[0-2]|0?[1-9])\s+(?:o'clock\s+)?in\s+the\s+(?P<pod3>morning|afternoon|evening)"
+    r"|(?P<noon>noon|midnight|midday))"
     rf"(?:\s*\(?(?P<zone>{ZONE_RE}(?:\s?[+-]\s?\d{{1,2}})?)\b\)?)?"
 )
 # Words after a 4-digit number that show it is a quantity, not a year.
@@ -75,18 +83,33 @@ _NOT_YEAR_AFTER = re.compile(
 )
 
 
+def _hour_minute(m: re.Match[str]) -> tuple[int, int]:
+    """The 24-hour clock of a _CLOCK match ("4:40 p.m." -> 16:40, "4 in the morning" -> 4:00)."""
+    noon = m.group("noon")
+    if noon:
+        return (0, 0) if noon.lower() == "midnight" else (12, 0)
+    if m.group("h3"):
+        hour = int(m.group("h3"))
+        late = m.group("pod3").lower() != "morning"
+        return (hour + 12 if late and hour < 12 else hour % 12 if not late else hour), 0
+    hour = int(m.group("h") or m.group("h2"))
+    minute = int(m.group("mi") or m.group("mi2") or 0)
+    ap = (m.group("ap") or m.group("ap2") or "").lower()
+    if ap.startswith("p") and hour < 12:
+        hour += 12
+    elif ap.startswith("a") and hour == 12:
+        hour = 0
+    return hour, minute
+
+
+def _has_clock(m: re.Match[str]) -> bool:
+    """Whether a pattern built with _CLOCK matched a clock time."""
+    return any(m.group(g) for g in ("h", "h2", "h3", "noon"))
+
+
 def clock_value(m: re.Match[str], day: str) -> str | None:
     """TIMEX3 value of a clock time on `day` (YYYY-MM-DD), with Z or an offset for a zone."""
-    if m.group("noon"):
-        hour, minute = (12, 0) if m.group("noon").lower() == "noon" else (0, 0)
-    else:
-        hour = int(m.group("h") or m.group("h2"))
-        minute = int(m.group("mi") or 0)
-        ap = (m.group("ap") or m.group("ap2") or "").lower()
-        if ap.startswith("p") and hour < 12:
-            hour += 12
-        elif ap.startswith("a") and hour == 12:
-            hour = 0
+    hour, minute = _hour_minute(m)
     value = f"{day}T{hour:02d}:{minute:02d}"
     zone = m.group("zone")
     if zone and not day.startswith("X"):
@@ -116,16 +139,20 @@ def _day_text(m: re.Match[str], text: str, anchor: Anchor) -> tuple[str, bool] |
     mon = month_number(g["mon"] or g["mon2"] or g["mon3"])
     raw_day = g["day"] or g["day2"]
     year_s = g["year"] or g["year2"] or g["year3"]
+    if g["year3w"]:
+        year_s = str(spelled_year(g["year3w"]) or "") or None
     at = m.start("mon3")
     if g["mon3"] == "May" and not year_s and not _MAY_TRIGGER.search(text, max(0, at - 12), at):
         return None
     if year_s:
         year: int | None = int(year_s)
+    elif g["mrel"]:
+        year = _named_month_year(anchor, mon, g["mrel"].lower())
     elif g["yrel"]:
         shift = {"this": 0, "last": -1, "next": 1}[g["yrel"]]
         year = anchor.year + shift if anchor is not None else None
     else:
-        year = month_year(anchor, mon, tense(text, m.start(), m.end()))
+        year = month_year(anchor, mon, clause_tense(text, m.start(), m.end()))
     ys = f"{year:04d}" if year is not None else "XXXX"
     if raw_day:
         day = int(re.sub(r"\D", "", raw_day))
@@ -135,12 +162,24 @@ def _day_text(m: re.Match[str], text: str, anchor: Anchor) -> tuple[str, bool] |
     return f"{ys}-{mon:02d}", False
 
 
+def _named_month_year(anchor: Anchor, month: int, rel: str) -> int | None:
+    """Year of "last April" (the latest April before this month), "this April" (this
+    year's) and "next April" (the first April after this month)."""
+    if anchor is None:
+        return None
+    if rel in ("last", "past"):
+        return anchor.year - 1 if month >= anchor.month else anchor.year
+    if rel == "this":
+        return anchor.year
+    return anchor.year + 1 if month <= anchor.month else anchor.year
+
+
 def _month_date(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     got = _day_text(m, text, anchor)
     if got is None:
         return None
     value, has_day = got
-    if m.group("h") or m.group("h2") or m.group("noon"):
+    if _has_clock(m):
         if not has_day:
             return None
         clock = clock_value(m, value)
@@ -190,17 +229,21 @@ def _year(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
 
 
 def _weekday(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
-    word = (m.group("wrel") or "").lower()
+    part = m.group("wpart")
+    if m.group("wpl") or m.group("wpl2"):  # "on Mondays", "Tuesday nights": every one
+        code = PARTS_OF_DAY[part.lower()] if part else ""
+        number = WEEKDAYS[m.group("wd").lower()] + 1
+        return m.start("wd"), m.end(), "SET", f"XXXX-WXX-{number}{code}"
+    word = " ".join((m.group("wrel") or "").lower().split()).replace("this coming", "coming")
     explicit = word in ("last", "next", "past", "coming")
     direction = -1 if word in ("last", "past") else 1 if word in ("next", "coming") else 0
     if direction == 0:
         direction = tense(text, m.start(), m.end())
     day = weekday_date(anchor, WEEKDAYS[m.group("wd").lower()], direction, explicit)
-    start = m.start("wrel") if explicit else m.start("wd")
-    part = m.group("wpart")
+    start = m.start("wmod") if m.group("wmod") else m.start("wrel") if explicit else m.start("wd")
     if part:
         return start, m.end(), "TIME", f"{day}{PARTS_OF_DAY[part.lower()]}"
-    if m.group("h") or m.group("h2") or m.group("noon"):
+    if _has_clock(m):
         clock = clock_value(m, day)
         return (start, m.end(), "TIME", clock) if clock else None
     return start, m.end(), "DATE", day
@@ -213,10 +256,28 @@ def _clock(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     bare = m.group("h") and not (m.group("ap") or m.group("zone"))
     if bare and len(m.group("h")) < 2 and text[m.end() : m.end() + 1] in ".,:":
         return None  # "3:16," is as likely a ratio or a score as a time; "HH:MM" is taken
-    rel = (m.group("crel") or "").lower()
-    day = shift_days(anchor, _REL_DAYS.get(rel, 0))
-    clock = clock_value(m, day)
+    clock = clock_value(m, _clock_day(m, text, anchor))
+    if clock and not (m.group("cwd") or m.group("cmon") or m.group("crel")):
+        clock = SAME_DAY + clock  # the day the sentence names, once it is known
     return (m.start(), m.end(), "TIME", clock) if clock else None
+
+
+def _clock_day(m: re.Match[str], text: str, anchor: Anchor) -> str:
+    """The day a clock time falls on: the weekday or date after it ("15:00 GMT Saturday",
+    "5 p.m. EST Nov. 9"), a relative day ("16:00 UTC today"), else the anchor's day."""
+    if m.group("cwd"):
+        direction = tense(text, m.start(), m.end())
+        return weekday_date(anchor, WEEKDAYS[m.group("cwd").lower()], direction, False)
+    if m.group("cmon"):
+        mon, day = month_number(m.group("cmon")), int(re.sub(r"\D", "", m.group("cday")))
+        year = month_year(anchor, mon, clause_tense(text, m.start(), m.end()))
+        if year is None:
+            return f"XXXX-{mon:02d}-{day:02d}"
+        return (
+            f"{year:04d}-{mon:02d}-{day:02d}" if _valid(year, mon, day) else shift_days(anchor, 0)
+        )
+    rel = (m.group("crel") or "").lower()
+    return shift_days(anchor, _REL_DAYS.get(rel, 0))
 
 
 @cache
@@ -225,10 +286,11 @@ def date_rules() -> list[TimexRule]:
     clock_tail = rf"(?:,?\s+(?:at\s+)?{_CLOCK})?"
     month_date = (
         rf"(?:{FULL_WEEKDAY_RE},?\s+)?(?:{_MOD})?"
-        rf"(?:(?P<mon>{MONTH_RE})\s+(?P<day>{DAY_RE})(?![\d:])(?:,?\s+(?P<year>{YEAR_RE})(?!\d))?"
+        rf"(?:(?P<mon>{MONTH_RE})\s+(?P<day>{DAY_RE})(?!\d|:\d)(?:,?\s+(?P<year>{YEAR_RE})(?!\d))?"
         rf"|(?:the\s+)?(?P<day2>{DAY_RE})\s+(?:of\s+)?(?P<mon2>{MONTH_RE})(?:,?\s+(?P<year2>{YEAR_RE})(?!\d))?"
-        rf"|(?P<mon3>{FULL_MONTH_RE})"
-        rf"(?:,?\s+(?P<year3>{YEAR_RE})(?!\d)|\s+of\s+(?P<yrel>this|last|next)\s+year)?(?!\s*\d))"
+        rf"|(?:(?P<mrel>[Ll]ast|[Tt]his|[Nn]ext|[Cc]oming|[Pp]ast)\s+)?(?P<mon3>{FULL_MONTH_RE})"
+        rf"(?:,?\s+(?P<year3>{YEAR_RE})(?!\d)|\s+(?P<year3w>{SPELLED_YEAR_RE})"
+        rf"|\s+of\s+(?P<yrel>this|last|next)\s+year)?(?!\s*\d))"
     )
     return [
         TimexRule(re.compile(rf"\b{month_date}{clock_tail}"), _month_date, _MONTH_WORDS, 45, 60),
@@ -255,8 +317,8 @@ def date_rules() -> list[TimexRule]:
         ),
         TimexRule(
             re.compile(
-                r"(?<![\w$€£¥.,#/'-])(?P<ymod>(?:early|mid|late)[\s-]+|mid-)?"
-                rf"(?P<y>{YEAR_RE})(?![\w%-]|[.,]\d)"
+                r"(?:(?<=\d{4}[-–])|(?<![\w$€£¥.,#/'–-]))(?P<ymod>(?:early|mid|late)[\s-]+|mid-)?"
+                rf"(?P<y>{YEAR_RE})(?![\w%]|[.,]\d|[-–](?!(?:\d{{4}}|\d\d)(?![\w-])))"
             ),
             _year,
             DIGITS,
@@ -265,23 +327,28 @@ def date_rules() -> list[TimexRule]:
         ),
         TimexRule(
             re.compile(
-                r"\b(?:(?P<wrel>last|next|past|this|coming|on)\s+)?"
-                rf"(?P<wd>{FULL_WEEKDAY_RE})\b(?:\s+(?P<wpart>morning|afternoon|evening|night))?"
+                r"\b(?:(?P<wmod>[Ee]arlier|[Ll]ater|[Ee]arly|[Ll]ate)\s+)?"
+                r"(?:(?P<wrel>this\s+coming|last|next|past|this|coming|on)\s+)?"
+                rf"(?P<wd>{FULL_WEEKDAY_RE})(?P<wpl>s)?\b"
+                r"(?:\s+(?P<wpart>morning|afternoon|evening|night)(?P<wpl2>s)?\b)?"
                 rf"(?:,?\s+(?:at\s+)?{_CLOCK})?"
             ),
             _weekday,
             WEEKDAY_NAMES,
-            10,
+            20,
             50,
         ),
         TimexRule(
             re.compile(
-                rf"(?<![\d:.$])\b{_CLOCK}(?:\s+(?:local\s+time\s+)?(?P<crel>today|yesterday|tomorrow|tonight))?",
+                rf"(?<![\d:.$])\b{_CLOCK}(?:,?\s+(?:local\s+time\s+)?"
+                r"(?:(?P<crel>today|yesterday|tomorrow|tonight)"
+                rf"|(?:on\s+)?(?-i:(?P<cwd>{FULL_WEEKDAY_RE})\b"
+                rf"|(?P<cmon>{MONTH_RE})\s+(?P<cday>{DAY_RE})(?!\d|:\d))))?",
                 re.IGNORECASE,
             ),
             _clock,
-            DIGITS + ("noon", "midnight"),
+            DIGITS + ("noon", "midnight", "midday"),
             2,
-            45,
+            60,
         ),
     ]

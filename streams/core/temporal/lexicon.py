@@ -26,6 +26,8 @@ __all__ = [
     "DAY_RE",
     "YEAR_RE",
     "NUMBER_RE",
+    "SPELLED_YEAR_RE",
+    "spelled_year",
     "ZONE_RE",
     "alternation",
     "calendar",
@@ -109,9 +111,18 @@ _UNITS_WORDS = (
 )
 NUMBER_RE = (
     rf"(?:\d+(?:\.\d+)?|(?:{_UNITS_WORDS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
-    r"(?: hundred)?|a couple of|a dozen|an?)"
+    r"(?: hundred)?|a (?:hundred|thousand)|a couple of|a dozen|an?)"
 )
 _ORD_SUFFIX = re.compile(r"(?:st|nd|rd|th)$")
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+#: A year said in words, as broadcast transcripts write it: "nineteen ninety-six",
+#: "nineteen o five", "eighteen twelve" (no groups; read it with spelled_year).
+SPELLED_YEAR_RE = (
+    rf"(?:(?:[Nn]ineteen|[Ee]ighteen)[\s-]+(?:hundred(?:[\s-]+and)?[\s-]+)?"
+    rf"(?:(?:{_TENS})(?:[\s-](?:{_ONES}))?|{_TEENS}|o[\s-]+(?:{_ONES}))\b)"
+)
 
 
 def month_number(word: str) -> int:
@@ -132,13 +143,24 @@ def number_value(text: str) -> float | None:
         return NUMBER_WORDS[t]
     total = 0.0
     for part in re.split(r"[- ]+", t):
-        if part == "hundred":
-            total = (total or 1) * 100
+        if part in ("hundred", "thousand"):
+            total = (total or 1) * (100 if part == "hundred" else 1000)
         elif part in NUMBER_WORDS:
             total += NUMBER_WORDS[part]
         else:
             return None
     return total
+
+
+def spelled_year(text: str) -> int | None:
+    """The year a SPELLED_YEAR_RE match says ("nineteen ninety-six" -> 1996)."""
+    words = re.split(r"[\s-]+", text.lower())
+    century = number_value(words[0])
+    rest = [w for w in words[1:] if w not in ("hundred", "and", "o")]
+    low = number_value(" ".join(rest)) if rest else 0
+    if century is None or low is None:
+        return None
+    return int(century) * 100 + int(low)
 
 
 @cache

@@ -5,16 +5,22 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from streams.core.temporal.dates import DIGITS, PARTS_OF_DAY, Found, TimexRule
+from streams.core.temporal.dates import PARTS_OF_DAY, Found, TimexRule
 from streams.core.temporal.lexicon import (
+    FULL_MONTH_RE,
     FULL_WEEKDAY_RE,
+    MONTHS,
     NUMBER_RE,
+    SPELLED_YEAR_RE,
     WEEKDAY_NAMES,
     WEEKDAYS,
     YEAR_RE,
     number_value,
+    spelled_year,
 )
+from streams.core.temporal.quarters import context_quarter, reported_quarter
 from streams.core.temporal.resolve import (
+    ANAPHOR,
     Anchor,
     duration_value,
     future_point,
@@ -26,7 +32,7 @@ from streams.core.temporal.resolve import (
     year_value,
 )
 
-__all__ = ["relative_rules"]
+__all__ = ["relative_rules", "unit_date"]
 
 _UNIT_WORDS = ("second", "minute", "hour", "day", "night", "week", "fortnight", "month", "year",
                "decade", "centur")  # fmt: skip
@@ -34,7 +40,7 @@ _SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winte
 _POD_WORDS = tuple(PARTS_OF_DAY)
 _SEASON_WORDS = tuple(_SEASONS)
 _RELDAY_WORDS = ("today", "tonight", "yesterday", "tomorrow", "day", *_POD_WORDS)
-_RELUNIT_WORDS = ("week", "month", "year", "quarter", "decade", "century", *_SEASON_WORDS)
+_RELUNIT_WORDS = ("week", "month", "year", "quarter", "decade", "century", "day", *_SEASON_WORDS)
 _PLURAL_WORDS = ("years", "months", "weeks", "days", "decades", "hours", "minutes", "centuries")
 _REF_WORDS = ("now", "currently", "moment", "present", "nowadays", "these", "current", "ongoing",
               "recent", "earlier", "past", "lately", "soon", "shortly", "future", "term",
@@ -45,19 +51,25 @@ _SET_WORDS = ("every", "each", "per", "once", "twice", "times", "daily", "weekly
 
 
 _SHIFT = {
-    "this": 0, "current": 0, "last": -1, "previous": -1, "next": 1, "coming": 1,
-    "following": 1, "the": 0, "early": 0, "late": 0, "": 0,
+    "this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1,
+    "following": 1, "the": 0, "early": 0, "late": 0, "that": 0, "same": 0, "": 0,
 }  # fmt: skip
 _VAGUE = r"a few|few|several|many|some|numerous|a number of|a couple of|the last few|the past few"
+# A duration counted back or ahead from the publication ("two years ago", "a week earlier")
+# is a point at the unit's granularity. "later"/"after" mostly count from an event of the
+# story ("ten days later, he left"), so the expression stays a duration.
+_BACK_TAILS = frozenset({"ago", "earlier", "before", "previously"})
+_AHEAD_TAILS = frozenset({"from now", "hence"})
 _UNITS = r"second|minute|hour|day|night|week|fortnight|month|year|decade|centur(?:y|ie)"
-_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-            "4th": 4, "final": 4, "last": 4}  # fmt: skip
 # Before a "a day"/"a year": shows a rate ("15 a year", "twice a day"), so the phrase is a SET.
 _RATE_BEFORE = re.compile(
     r"(?:\d[\d,.]*(?:\s+(?:thousand|million|billion))?(?:\s+[a-z]+)?|times|once|twice)\s+$"
 )
+# After "before"/"after"/"later" a clause or noun phrase names the event counted from.
+_SUBORDINATE_AFTER = re.compile(
+    r"\s+(?:(?:the|a|an|his|her|their|its|he|she|it|they|we|i)\b|[A-Z]|[a-z]+ing\b)"
+)
 _IN_BEFORE = re.compile(r"\b(?:in|within)\s+(?:just\s+|only\s+)?$", re.IGNORECASE)
-_AGE_BEFORE = re.compile(r"\b(?:his|her|their|my|your|our|its)\s+(?:early\s+|mid-?\s*|late\s+)?$")
 
 
 def _unit_key(raw: str) -> str:
@@ -77,14 +89,23 @@ def _relday(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     elif g["tpart"]:
         shift = -1 if g["this"].lower() == "last" else 0
         part = PARTS_OF_DAY[g["tpart"].lower()]
-    else:
-        shift = -1 if g["bpart"] else 1
+    else:  # "the day before", "the night after", "the previous day": from the story's day
+        shift = -1 if g["bpart"] or g["ppart"] else 1
         word = (g["bpart"] or g["apart"] or g["ppart"] or "").lower()
-        if g["ppart"]:
-            shift = -1
         part = PARTS_OF_DAY.get(word, "")
+        return m.start(), m.end(), "TIME" if part else "DATE", f"{ANAPHOR}{shift:+d}:day:{part}"
+    if g["rd"] and g["rd"].lower() == "today" and not part and text[m.end() : m.end() + 1] in "'’":
+        return m.start(), m.end(), "DATE", "PRESENT_REF"  # "today's GM": the present, generic
     value = shift_days(anchor, shift) + part
     return m.start(), m.end(), "TIME" if part else "DATE", value
+
+
+# A year defined by its last day ("the year ended June 30") is a span of a year, as TimeML
+# annotates results periods.
+_ENDED_AFTER = re.compile(r"\s+(?:ended|ending|that\s+ended|to)\b", re.IGNORECASE)
+
+
+_YEAR_OF_BEFORE = re.compile(r"\b(?:for|of|during|throughout)\s+$", re.IGNORECASE)
 
 
 def _relunit(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
@@ -93,23 +114,35 @@ def _relunit(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     rel = (g["urel"] or g["urel2"] or g["the"] or "").lower()
     rel = rel[4:].lstrip() if rel.startswith("the ") else rel
     unit = g["unit"].lower()
+    if rel == "the" and unit == "weekend" and not (g["umod"] or g["uprev"]):
+        return m.start(), m.end(), "DATE", _the_weekend(text, m, anchor)
+    if rel == "the" and unit == "year" and _ENDED_AFTER.match(text, m.end()):
+        return m.start(), m.end(), "DURATION", "P1Y"  # "the year ended June 30": a fiscal year
+    bare_year = _YEAR_OF_BEFORE.search(text, max(0, m.start() - 12), m.start())
+    if rel == "the" and unit == "year" and (g["whole"] or bare_year):
+        reported = reported_quarter(anchor)  # "the full year": of the results reported now
+        return m.start(), m.end(), "DATE", f"{reported[0]:04d}" if reported else "XXXX"
     if rel == "the" and not (g["umod"] or g["uprev"]):
         return None  # "the year": which one is not said
-    if rel == "past":
-        return _past_unit(m, unit)
     shift = -1 if g["uprev"] else _SHIFT.get(rel, 0)
-    return m.start(), m.end(), "DATE", _unit_date(anchor, unit, shift)
+    if g["uprev"] or rel in ("that", "same") or (g["urel2"] and rel in ("following", "previous")):
+        # "the following year", "that day": counted from the time the story last named
+        return m.start(), m.end(), "DATE", f"{ANAPHOR}{shift:+d}:{unit}"
+    return m.start(), m.end(), "DATE", unit_date(anchor, unit, shift)
 
 
-def _past_unit(m: re.Match[str], unit: str) -> Found | None:
-    """A duration for "the past year" (the year up to now); none for "the past summer"."""
-    if unit in _SEASONS or unit == "weekend":
-        return None
-    return m.start(), m.end(), "DURATION", duration_value(1, _unit_key(unit))
+def _the_weekend(text: str, m: re.Match[str], anchor: Anchor) -> str:
+    """ "over the weekend": the weekend just past, or the coming one in a future clause."""
+    ahead = tense(text, m.start(), m.end()) > 0
+    in_weekend = anchor is not None and anchor.weekday() >= 5
+    shift = (1 if in_weekend else 0) if ahead else (0 if in_weekend else -1)
+    return week_value(anchor, shift, weekend=True)
 
 
-def _unit_date(anchor: Anchor, unit: str, shift: int) -> str:
+def unit_date(anchor: Anchor, unit: str, shift: int) -> str:
     """The value of the unit `shift` units from the anchor's own (a season: in its year)."""
+    if unit == "day":
+        return shift_days(anchor, shift)
     if unit == "week":
         return week_value(anchor, shift)
     if unit == "weekend":
@@ -133,20 +166,17 @@ def _duration(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     unit = _unit_key(g["du"])
     vague = bool(re.fullmatch(_VAGUE, num))
     amount = None if vague else number_value(num)
-    if amount is not None and g["half"]:
+    if amount is not None and (g["half"] or g["half2"]):
         amount += 0.5
     if unit == "second" and num in ("a", "an", "one") or (amount is not None and amount <= 0):
         return None
     start, end = m.start(), m.end()
-    tail = (g["ago"] or "").strip().lower()
-    if tail == "ago" and amount is not None:
-        if anchor is None:
-            return start, end, "DATE", "PAST_REF"
-        return start, end, "DATE", future_point(anchor, -amount, unit)
-    if tail in ("ago", "earlier", "before", "previously") and amount is None:
-        return start, end, "DATE", "PAST_REF"
-    if tail in ("from now", "hence") and amount is not None:
-        return start, end, "DATE", future_point(anchor, amount, unit)
+    tail = " ".join((g["ago"] or "").lower().split())
+    if tail in ("before", "earlier") and _SUBORDINATE_AFTER.match(text, m.end()):
+        tail, end = "", m.start("ago")  # "three days before the vote": from an event
+    point = _counted_point(text, start, anchor, amount, unit, tail)
+    if point is not None:
+        return start, end, "DATE", point
     if tail:
         end = m.start("ago")
     rate = _RATE_BEFORE.search(text, max(0, start - 30), start)
@@ -163,6 +193,22 @@ def _duration(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     return start, end, "DURATION", duration_value(amount, unit)
 
 
+def _counted_point(
+    text: str, start: int, anchor: Anchor, amount: float | None, unit: str, tail: str
+) -> str | None:
+    """The point a duration counted from now names ("two years ago", "a year earlier")."""
+    if tail in _BACK_TAILS:
+        if amount is None or anchor is None:
+            return "PAST_REF"
+        quarter = context_quarter(text, start, anchor) if (amount, unit) == (1, "year") else None
+        if quarter is not None:  # "up from $3 million a year ago" in a quarter's results
+            return f"{quarter[0] - 1:04d}-Q{quarter[1]}"
+        return future_point(anchor, -amount, unit)
+    if tail in _AHEAD_TAILS and amount is not None:
+        return future_point(anchor, amount, unit)
+    return None
+
+
 def _bare(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     unit = _unit_key(m.group("bu")[:-1] if m.group("bu").endswith("s") else m.group("bu"))
     if unit == "centurie":
@@ -172,9 +218,26 @@ def _bare(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     return start, m.end("bu"), "DURATION", value
 
 
+# "as soon as", "soon after the vote", "the earlier offer": a conjunction, a preposition's
+# degree or an adjective, not a time of their own (TimeML marks the event they relate to).
+_NOT_REF_BEFORE = re.compile(r"\b(?:as|the|an|its|his|her|their|our|my|your)\s+$", re.I)
+_AS_SOON_AS_POSSIBLE = re.compile(r"\s+as\s+(?:possible|practicable|feasible)\b", re.I)
+_NOT_REF_AFTER = re.compile(r"\s+(?:after|before|thereafter|afterwards?)\b", re.I)
+
+
 def _ref(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     g = m.groupdict()
     if g["later"] and tense(text, m.start(), m.end()) < 0:
+        return None
+    word = m.group().lower()
+    if (
+        word in ("soon", "shortly", "earlier", "later")
+        and not _AS_SOON_AS_POSSIBLE.match(text, m.end())
+        and (
+            _NOT_REF_BEFORE.search(text, max(0, m.start() - 8), m.start())
+            or _NOT_REF_AFTER.match(text, m.end())
+        )
+    ):
         return None
     if g["present"]:
         value = "PRESENT_REF"
@@ -196,6 +259,8 @@ def _set(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     unit = (g["su"] or g["fu"]).lower()
     if unit in WEEKDAY_NAMES:
         return m.start(), m.end(), "SET", f"XXXX-WXX-{WEEKDAYS[unit] + 1}"
+    if unit in MONTHS:
+        return m.start(), m.end(), "SET", f"XXXX-{MONTHS[unit]:02d}"
     if unit in PARTS_OF_DAY:
         return m.start(), m.end(), "SET", f"XXXX-XX-XX{PARTS_OF_DAY[unit]}"
     if unit == "weekend":
@@ -208,43 +273,10 @@ def _set(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
     return m.start(), m.end(), "SET", value
 
 
-def _quarter(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
-    g = m.groupdict()
-    if g["qn"]:
-        q = int(g["qn"])
-        year: int | None = int(g["qy2"]) if g["qy2"] else 2000 + int(g["qy3"]) if g["qy3"] else None
-    else:
-        q = _ORDINAL[g["qo"].lower()]
-        year = int(g["qy"]) if g["qy"] else None
-        if g["qrel"] and anchor is not None:
-            year = anchor.year + {"last": -1, "next": 1}.get(g["qrel"].lower(), 0)
-        if g["qh"].lower() == "half":
-            if q > 2:
-                return None
-            ys = f"{year:04d}" if year else (year_value(anchor, 0))
-            return m.start(), m.end(), "DATE", f"{ys}-H{q}"
-    if year is None and anchor is None:
-        return m.start(), m.end(), "DATE", f"XXXX-Q{q}"
-    direction = tense(text, m.start(), m.end())
-    return m.start(), m.end(), "DATE", quarter_value(anchor, q, year, direction)
-
-
 def _season(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
-    year = m.group("sy") or year_value(anchor, 0)
+    spelled = spelled_year(m.group("syw")) if m.group("syw") else None
+    year = m.group("sy") or (f"{spelled:04d}" if spelled else year_value(anchor, 0))
     return m.start(), m.end(), "DATE", f"{year}-{_SEASONS[m.group('season').lower()]}"
-
-
-def _decade(m: re.Match[str], text: str, anchor: Anchor) -> Found | None:
-    g = m.groupdict()
-    if _AGE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
-        return None
-    if g["dc"]:
-        return m.start(), m.end(), "DATE", g["dc"] + g["dd"]
-    digit = g["dd2"] or g["dd3"]
-    century = "19"
-    if anchor is not None and int(f"20{digit}0") <= anchor.year:
-        century = "20" if int(digit) <= (anchor.year % 100) // 10 else "19"
-    return m.start(), m.end(), "DATE", century + digit
 
 
 @cache
@@ -257,8 +289,8 @@ def relative_rules() -> list[TimexRule]:
             re.compile(
                 r"\b(?:(?:earlier|later|early|late)\s+)?(?P<rd>today|tonight|yesterday|tomorrow|"
                 r"the day before yesterday|the day after tomorrow)"
-                rf"(?:\s+(?P<rpart>{pod}))?(?!['’]s)\b"
-                rf"|\b(?P<this>this|last)\s+(?P<tpart>{pod})\b"
+                rf"(?:\s+(?P<rpart>{pod}))?\b"
+                rf"|\b(?:(?:earlier|later|early|late)\s+)?(?P<this>this|last)\s+(?P<tpart>{pod})\b"
                 rf"|\bthe\s+(?:(?P<bpart>day|{pod})\s+before|(?P<apart>day|{pod})\s+after)\b"
                 rf"|\bthe\s+previous\s+(?P<ppart>day|{pod})\b",
                 i,
@@ -272,9 +304,11 @@ def relative_rules() -> list[TimexRule]:
             re.compile(
                 r"\b(?:(?P<umod>earlier|later|early|late|(?:the\s+)?(?:start|beginning|middle|end|"
                 r"rest|remainder)\s+of)\s+)?"
-                r"(?:(?P<urel>this|last|next|past|previous|coming|following|current)"
-                r"|(?P<urel2>the\s+(?:last|past|previous|coming|following|next|current))"
-                r"|(?P<the>the))\s+(?P<unit>week|weekend|month|year|quarter|decade|century|"
+                r"(?:(?P<urel>this|last|next|past|previous|coming|following|current|that)"
+                r"|(?P<urel2>the\s+(?:last|past|previous|coming|following|next|current|same))"
+                r"|(?P<the>the))\s+(?:(?P<whole>full|entire|whole)\s+)?(?:fiscal\s+|financial\s+)?"
+                r"(?P<unit>(?<=that\s)day|(?<=following\s)day|(?<=previous\s)day|(?<=same\s)day|"
+                r"week|weekend|month|year|quarter|decade|century|"
                 r"spring|summer|autumn|fall|winter)\b(?P<uprev>\s+(?:previous|before))?",
                 i,
             ),
@@ -290,7 +324,10 @@ def relative_rules() -> list[TimexRule]:
                 r"(?:(?:about|around|nearly|almost|more than|over|at least|up to|roughly|"
                 r"approximately|less than|fewer than|just|only)\s+)?"
                 rf"(?P<num>{_VAGUE}|{NUMBER_RE})(?P<half>\s+and\s+a\s+half)?"
-                rf"(?:\s+|(?P<hyph>-))(?P<du>{_UNITS})s?\b"
+                r"(?:\s+(?:more|additional|further|straight|consecutive|trading|business|working))?"
+                rf"(?:\s+|(?P<hyph>-))(?P<du>{_UNITS})s?\b(?![-‑]old|\s+old\b)"
+                r"(?P<half2>\s+and\s+a\s+half)?"
+                r"(?:\s+or\s+(?:so|more))?"
                 r"(?P<ago>\s+(?:ago|earlier|later|before|after|from now|hence|previously)\b)?",
                 i,
             ),
@@ -315,12 +352,12 @@ def relative_rules() -> list[TimexRule]:
             re.compile(
                 r"\b(?:(?P<present>right now|now|currently|at the moment|at present|presently|"
                 r"nowadays|these days|current|ongoing)"
-                r"|(?P<past>recently|recent|earlier|the past|lately)"
+                r"|(?P<past>recently|recent|the past|lately)"
                 r"|(?P<future>soon|shortly|in the (?:very |not too |not so |distant |foreseeable |"
                 r"immediate )?(?:near )?future"
                 r"|the (?:near |very near |distant |foreseeable )?future"
                 r"|the (?:long|short|medium|near) term"
-                r"|(?:in )?the coming (?:days|weeks|months|years))"
+                r"|(?:in )?(?:the )?coming (?:days|weeks|months|years))"
                 r"|(?P<later>later))\b(?![-'’])",
                 i,
             ),
@@ -333,7 +370,11 @@ def relative_rules() -> list[TimexRule]:
             re.compile(
                 r"\b(?:(?:every|each|per)\s+(?P<other>other\s+)?(?:(?P<snum>\d+|two|three|four|five|"
                 r"six|ten|twelve)\s+)?(?P<su>second|minute|hour|day|night|week|month|quarter|year|"
-                r"decade|morning|evening|afternoon|weekend|" + FULL_WEEKDAY_RE + r")s?"
+                r"decade|morning|evening|afternoon|weekend|"
+                + FULL_WEEKDAY_RE
+                + "|"
+                + FULL_MONTH_RE
+                + r")s?"
                 r"|(?:once|twice|three times|\d+ times)\s+(?:a|an|per|each)\s+"
                 r"(?P<fu>day|week|month|year|hour|minute|quarter)"
                 r"|(?P<adj>daily|weekly|monthly|yearly|annually|annual|hourly|nightly|quarterly|"
@@ -346,36 +387,13 @@ def relative_rules() -> list[TimexRule]:
         ),
         TimexRule(
             re.compile(
-                r"\b(?:the\s+)?(?P<qo>first|second|third|fourth|final|last|1st|2nd|3rd|4th)[\s-]+"
-                r"(?P<qh>quarter|half)\b(?:\s+(?:of\s+)?(?:(?P<qy>" + YEAR_RE + r")|(?P<qrel>this|"
-                r"last|next|the)\s+(?:fiscal\s+|financial\s+)?year))?"
-                r"|\bQ(?P<qn>[1-4])\b(?:\s*(?:of\s+)?(?P<qy2>" + YEAR_RE + r")|\s*'(?P<qy3>\d\d))?",
-                i,
-            ),
-            _quarter,
-            ("quarter", "half", *DIGITS),
-            30,
-            35,
-        ),
-        TimexRule(
-            re.compile(
-                r"(?<![\w$£€])(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:(?P<dc>1[6-9]|20)(?P<dd>\d)0"
-                r"|['’](?P<dd2>\d)0|(?P<dd3>[2-9])0)s\b"
-            ),
-            _decade,
-            DIGITS,
-            20,
-            8,
-        ),
-        TimexRule(
-            re.compile(
                 r"\b(?:(?:early|late|mid)[\s-]+)?(?P<season>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)\b"
-                r"(?:\s+(?:of\s+)?(?P<sy>" + YEAR_RE + r"))?"
+                r"(?:\s+(?:of\s+)?(?:(?P<sy>" + YEAR_RE + r")|(?P<syw>" + SPELLED_YEAR_RE + r")))?"
             ),
             _season,
             _SEASON_WORDS,
             12,
-            20,
+            45,
         ),
     ]
 

@@ -8,7 +8,13 @@ from functools import cache
 
 import ahocorasick_rs
 
+from streams.core.temporal.anaphora import resolve_anaphors
 from streams.core.temporal.dates import TimexRule, date_rules
+from streams.core.temporal.discourse import discourse_rules
+from streams.core.temporal.holidays import holiday_rules
+from streams.core.temporal.mods import timex_mod
+from streams.core.temporal.periods import period_rules
+from streams.core.temporal.quarters import quarter_rules
 from streams.core.temporal.relative import relative_rules
 from streams.core.temporal.resolve import Anchor
 from streams.models import Timex
@@ -20,8 +26,16 @@ _Hit = tuple[int, int, int, str, str]  # start, end, rule priority, type, value
 
 @cache
 def _rules() -> list[TimexRule]:
-    """All rules; on an overlap of equal length the earlier one wins (dates first)."""
-    return [*date_rules(), *relative_rules()]
+    """All rules; on an overlap of equal length the earlier one wins (race times before clock
+    times, dates before relative expressions)."""
+    return [
+        *period_rules(),
+        *date_rules(),
+        *holiday_rules(),
+        *quarter_rules(),
+        *relative_rules(),
+        *discourse_rules(),
+    ]
 
 
 @cache
@@ -53,9 +67,19 @@ def _number_rules(text: str, start: int) -> list[int]:
         names.append("_year")
         if nxt == "-" and after.isdigit():
             names.append("_iso")
+    if n == 2 and start >= 5 and text[start - 1] in "-–" and text[start - 5 : start - 1].isdigit():
+        names.append("_year_tail")
+    if n <= 2 and nxt == ":" and text[end + 3 : end + 4] == ":":
+        names.append("_race_time")
     if n <= 2 and nxt and nxt in "/.-" and after.isdigit():
         names.append("_numeric")
-    if n <= 2 and (nxt == ":" or text[end : end + 4].lstrip()[:1] in ("a", "p", "A", "P")):
+    rest = text[end : end + 12].lstrip()
+    if n <= 2 and (
+        nxt == ":"
+        or (nxt == "." and after.isdigit())
+        or rest[:1] in ("a", "p", "A", "P")
+        or rest.startswith(("in the", "o'clock"))
+    ):
         names.append("_clock")
     if nxt == "s" or (nxt in ("'", "’") and after == "s"):
         names.append("_decade")
@@ -127,7 +151,8 @@ def extract_timexes(text: str, anchor: datetime | None) -> list[Timex]:
             taken.append((start, end, kind, value))
             used[start:end] = b"\x01" * (end - start)
     taken.sort()
+    taken = resolve_anaphors(taken, local, text)
     return [
-        Timex(text=text[s:e], type=kind, value=value, start=s, end=e)  # type: ignore[arg-type]
+        Timex(text=text[s:e], type=kind, value=value, start=s, end=e, mod=timex_mod(text[s:e]))  # type: ignore[arg-type]
         for s, e, kind, value in taken
     ]

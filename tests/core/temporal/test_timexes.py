@@ -161,7 +161,8 @@ def test_timex_long_text_finds_every_repetition() -> None:
         "will", "won't", "shall", "should", "going to", "plans to", "plan to", "planning to",
         "scheduled", "expects to", "expect to", "expected to", "is due to", "are due to",
         "set to", "intends to", "intend to", "upcoming", "next", "coming", "from now",
-        "hopes to", "hope to", "aims to", "aim to", "they'll", "WILL", "Scheduled",
+        "hopes to", "hope to", "aims to", "aim to", "they'll", "WILL", "Scheduled", "would",
+        "planned to", "were to", "was due to", "intended to", "slated to",
     ],
 )  # fmt: skip
 def test_timex_every_future_cue_puts_the_clause_in_the_future(phrase: str) -> None:
