@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-LINTED := streams tests benchmarks
+LINTED := streams tests benchmarks training
 # The venv is not on PATH: say how to reach `newsstream` from the user's own shell.
 PATH_HINT := echo "-- newsstream is installed in $(abspath $(BIN)): run '. $(VENV)/bin/activate' to have it on PATH (or call $(abspath $(BIN))/newsstream)"
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test unit integration integration-kafka kafka-jars lint format schemas docs bench eval clean
+.PHONY: help install demo test unit integration integration-kafka kafka-jars lint format schemas docs bench eval train-ner clean
 
 help: ## list the targets, each with what it does (the default goal)
 	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z0-9_.-]+:[^=]*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,6 +63,9 @@ bench: $(STAMP) ## core throughput, latency and memory
 
 eval: $(STAMP) ## quality gate: labelled-set scores against benchmarks/quality_baseline.json
 	$(BIN)/python -m benchmarks.eval_gate
+
+train-ner: $(STAMP) ## retrain the shipped name tagger from CoNLL-2003 (../shared/eval) and training/data
+	$(BIN)/python -m training.train_ner
 
 clean: ## remove .venv and the tool caches and data directory
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .newsstream-data

@@ -137,6 +137,11 @@ class Settings(BaseSettings):
         description="spaCy model name or path: turns on the optional statistical NER layer "
         "(pip extra `spacy`)",
     )
+    ner_tagger: bool = Field(
+        default=True,
+        description="Find names with the trained tagger shipped in the package (false: with "
+        "the gazetteer and rules alone, faster and less accurate)",
+    )
     alert_min_level: Level = Field(
         default="medium",
         description="Lowest escalation level that raises an alert when no rules file is given",
@@ -268,6 +273,7 @@ class Settings(BaseSettings):
             max_output_bytes=self.max_output_bytes,
             source_tz=self.source_tz,
             ner_model=self.ner_model or None,
+            ner_tagger=self.ner_tagger,
         )
 
     @property

@@ -55,6 +55,7 @@ class CoreOptions:
     max_output_bytes: int = MAX_OUTPUT_BYTES  # an article or dead letter is fitted into this
     source_tz: str | None = None
     ner_model: str | None = None  # spaCy model name or path for the optional NER layer
+    ner_tagger: bool = True  # the trained name tagger (False: the rules alone)
 
 
 def article_id_of(raw: RawArticle, text: str) -> str:
@@ -120,6 +121,7 @@ def _enrich(payload: bytes, ctx: MessageContext, options: CoreOptions) -> Enrich
         message_time=ctx.timestamp,
         source_tz=source_tz,
         ner_model=options.ner_model,
+        ner_tagger=options.ner_tagger,
     )
     for step in STEPS:
         step.run(doc)

@@ -37,6 +37,7 @@ class Document:
     message_time: datetime | None
     source_tz: str | None
     ner_model: str | None = None  # optional statistical NER layer (name or path), else None
+    ner_tagger: bool = True  # the trained tagger finds names (else the rules alone)
     html: HtmlExtract | None = None
     title: str | None = None
     text: str = ""
@@ -139,7 +140,7 @@ def published(doc: Document) -> None:
 
 def entities(doc: Document) -> None:
     """Named entities with canonical names; the optional model layer adds what rules missed."""
-    found = extract_entities(doc.text, doc.lang)
+    found = extract_entities(doc.text, doc.lang, tagger=doc.ner_tagger)
     if doc.ner_model:
         from streams.core.entities.model import load_model, refine_entities
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,30 @@ def test_quality_gate_meantime_dev_set_holds_its_baseline() -> None:
         pytest.skip("../shared/eval is absent (a user's clone has none): dev-set gate not run")
     scores = eval_gate.score_meantime(directory)
     assert not eval_gate.regressions({"meantime_dev": scores}, BASELINE), scores
+
+
+@pytest.mark.parametrize(
+    ("name", "score"),
+    [("conll_prose", eval_gate.score_conll_prose), ("tbaq_timex", eval_gate.score_tbaq)],
+)
+def test_quality_gate_shared_corpora_hold_their_baseline(
+    name: str, score: Callable[[Path], dict[str, float]]
+) -> None:
+    directory = eval_gate.eval_dir()
+    if directory is None:
+        pytest.skip(f"../shared/eval is absent (a user's clone has none): {name} gate not run")
+    scores = score(directory)
+    assert not eval_gate.regressions({name: scores}, BASELINE), scores
+
+
+@pytest.mark.parametrize(
+    ("name", "path"), [("geo_places", eval_gate.GEO_SET), ("geo_heldout", eval_gate.GEO_HELDOUT)]
+)
+def test_quality_gate_place_sets_hold_their_baseline(name: str, path: Path) -> None:
+    assert path.is_file(), f"{path} is missing"
+    scores = eval_gate.score_places(path)
+    assert scores["cases"] >= 100
+    assert not eval_gate.regressions({name: scores}, BASELINE), scores
 
 
 def test_quality_gate_escalation_set_holds_its_baseline() -> None:

@@ -402,14 +402,19 @@ def _title_at(toks: list[Token], i: int) -> int:
 
 
 def find_mentions(
-    text: str, reserved: Sequence[tuple[int, int]] = (), openers: Collection[int] = ()
+    text: str,
+    reserved: Sequence[tuple[int, int]] = (),
+    openers: Collection[int] = (),
+    found: Sequence[tuple[int, int, GazEntry]] | None = None,
 ) -> list[Mention]:
     """Return typed name mentions (type None where no cue decides) in text order.
 
     Spans in reserved (a dateline's place and agency) are left to the caller; a word
-    starting at a position in openers starts a sentence, whatever precedes it.
+    starting at a position in openers starts a sentence, whatever precedes it. found holds
+    the gazetteer's matches in text when the caller has them already.
     """
-    hits = {s: (e, entry) for s, e, entry in gazetteer().find(text)}
+    matches = gazetteer().find(text) if found is None else found
+    hits = {s: (e, entry) for s, e, entry in matches}
     out: list[Mention] = []
     covered: set[int] = set()
     skip = {s + w.start() for s, e in reserved for w in _WORD_START.finditer(text[s:e])}

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 from streams.core.entities.chunks import Mention
-from streams.core.entities.gazetteer import city_rows, gazetteer
+from streams.core.entities.gazetteer import cities_named, gazetteer
 from streams.core.temporal.dateline import line_datelines
 from streams.models import Geo
 
@@ -16,28 +14,20 @@ __all__ = ["DatelineMentions", "city_geo", "find_datelines"]
 
 @dataclass(frozen=True)
 class DatelineMentions:
-    """The mentions found in one dateline and where the article body starts after it."""
+    """The mentions found in one dateline and where the article body starts after it.
+
+    `region` is the state or country written after the place ("Mass.", "Ontario"): the
+    place resolver reads the place in it.
+    """
 
     mentions: list[Mention]
     body_start: int
-
-
-@cache
-def _cities() -> dict[str, list[dict[str, Any]]]:
-    # The most populous namesake is taken for a dateline city unknown to the main gazetteer:
-    # the gazetteer's own city table (cities over GEONAMES_MIN_POPULATION), shared with it.
-    by_name: dict[str, list[dict[str, Any]]] = {}
-    for c in city_rows():
-        by_name.setdefault(c["name"].casefold(), []).append(c)
-    for rows in by_name.values():
-        rows.sort(key=lambda c: -int(c["population"]))
-    return by_name
+    region: str | None = None
 
 
 def city_geo(name: str, country: str | None = None) -> Geo | None:
     """Coordinates of the most populous city called name (in country, when given)."""
-    rows = _cities().get(name.casefold(), [])
-    for c in rows:
+    for c in cities_named(name):
         if country is None or c["countrycode"] == country:
             return Geo(lat=c["latitude"], lon=c["longitude"], country=c["countrycode"])
     return None
@@ -80,5 +70,5 @@ def find_datelines(text: str) -> list[DatelineMentions]:
         if found.agency is not None:
             s, e = found.agency
             mentions.append(Mention(s, e, text[s:e], "ORG", text[s:e], None, True))
-        out.append(DatelineMentions(mentions, found.end))
+        out.append(DatelineMentions(mentions, found.end, found.region))
     return out

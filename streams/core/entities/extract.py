@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from streams.core.entities.chunks import Mention, find_mentions
 from streams.core.entities.datelines import find_datelines
+from streams.core.entities.places import resolve_places
+from streams.core.entities.tagged import find_tagged_mentions
 from streams.models import Entity, EntityType, Geo
 
 __all__ = ["DEFAULT_MULTIWORD_TYPE", "DEFAULT_TYPE", "extract_entities", "group_mentions"]
@@ -136,12 +138,30 @@ def _group(mentions: list[Mention]) -> list[_Group]:
     return groups
 
 
+def _voted_type(g: _Group) -> EntityType | None:
+    """The type most of the group's typed mentions have (a gazetteer reading counts twice).
+
+    One name keeps one type through a story: a lone "Europrop" that looks like a surname is
+    outvoted by the mentions where it reads as a company. Ties go to the group's first type.
+    """
+    votes: dict[EntityType, int] = {}
+    for m in g.mentions:
+        if m.type is not None:
+            votes[m.type] = votes.get(m.type, 0) + (2 if m.from_gazetteer else 1)
+    if not votes or len(votes) == 1:
+        return g.type
+    top = max(votes.values())
+    if g.type is not None and votes.get(g.type) == top:
+        return g.type
+    return next(t for t, n in votes.items() if n == top)
+
+
 def _entity(g: _Group) -> Entity | None:
     ms = sorted(g.mentions, key=lambda m: m.start)
     if all(m.initial for m in ms) and g.type is None and not any(m.from_gazetteer for m in ms):
         return None  # a capitalised sentence opener with no other evidence
     first = ms[0]
-    etype = g.type or (DEFAULT_TYPE if len(g.words) == 1 else DEFAULT_MULTIWORD_TYPE)
+    etype = _voted_type(g) or (DEFAULT_TYPE if len(g.words) == 1 else DEFAULT_MULTIWORD_TYPE)
     surfaces: list[str] = []
     for m in ms:
         if m.text != first.text and m.text not in surfaces:
@@ -158,16 +178,24 @@ def _entity(g: _Group) -> Entity | None:
     )
 
 
-def extract_entities(text: str, lang: str | None = None) -> list[Entity]:
-    """Return one Entity per distinct entity in text, first mention offsets, canonical names."""
+def extract_entities(text: str, lang: str | None = None, *, tagger: bool = True) -> list[Entity]:
+    """Return one Entity per distinct entity in text, first mention offsets, canonical names.
+
+    English text (or text of unknown language) is read by the trained tagger unless tagger
+    is False; other languages and tagger=False take the rules alone.
+    """
     if not text:
         return []
     datelines = find_datelines(text)
     reserved = [(m.start, m.end) for d in datelines for m in d.mentions]
     openers = {_skip_space(text, d.body_start) for d in datelines}
-    mentions = find_mentions(text, reserved, openers)
+    if tagger and lang in (None, "en"):
+        mentions = find_tagged_mentions(text, reserved, openers)
+    else:
+        mentions = find_mentions(text, reserved, openers)
     mentions += [m for d in datelines for m in d.mentions]
     out = [e for g in _group(mentions) if (e := _entity(g)) is not None]
+    resolve_places(out, text, datelines)
     out.sort(key=lambda e: e.start)
     return out
 

@@ -37,7 +37,8 @@ def found() -> dict[str, Entity]:
         ("Interfax", "ORG"),
         ("Reuters", "ORG"),
         ("TASS", "ORG"),
-        ("Russian Foreign Ministry", "ORG"),
+        ("Foreign Ministry", "ORG"),  # after a nationality, as CoNLL-2003 marks it
+        ("Russia", "LOC"),
         ("Geneva", "LOC"),
         ("Berlin", "LOC"),
         ("Ukraine", "LOC"),
@@ -208,9 +209,9 @@ def test_entities_gazetteer_name_inside_a_long_run_is_kept() -> None:
     assert "Kyiv" in {e.canonical for e in extract_entities(text)}
 
 
-def test_entities_ten_token_name_is_still_read() -> None:
+def test_entities_ten_token_name_is_still_read_by_the_rules() -> None:
     text = "Delegates of the Security Council of the Russian Federation met in Geneva."
-    canon = {e.canonical for e in extract_entities(text)}
+    canon = {e.canonical for e in extract_entities(text, tagger=False)}
     assert "Security Council of the Russian Federation" in canon
 
 

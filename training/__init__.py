@@ -1,0 +1,1 @@
+"""Scripts that build the models shipped in the package from labelled data."""
