@@ -78,12 +78,13 @@ def score_corpus(directory: Path, name: str) -> dict[str, Any]:
 
 
 def _entity_scores(result: dict[str, Any]) -> dict[str, float]:
-    """Entity F1 and precision/recall per type of a score.py result."""
-    scores = {"entity_f1": round(result["entity"]["f1"], 4)}
-    for kind, row in sorted(result["entity"].get("by_type", {}).items()):
-        scores[f"{kind.lower()}_precision"] = round(row["precision"], 4)
-        scores[f"{kind.lower()}_recall"] = round(row["recall"], 4)
-    return scores
+    """Entity F1, precision and recall of a score.py result (score.py prints them per type)."""
+    entity = result["entity"]
+    return {
+        "entity_f1": round(entity["f1"], 4),
+        "entity_precision": round(entity["precision"], 4),
+        "entity_recall": round(entity["recall"], 4),
+    }
 
 
 def score_meantime(directory: Path) -> dict[str, float]:
@@ -98,7 +99,7 @@ def score_meantime(directory: Path) -> dict[str, float]:
 
 
 def score_conll_prose(directory: Path) -> dict[str, float]:
-    """Entity F1 and per-type P/R on the CoNLL-2003 dev documents that are prose."""
+    """Entity F1, precision and recall on the CoNLL-2003 dev documents that are prose."""
     return _entity_scores(score_corpus(directory, "conll2003/conll03_dev_prose.jsonl"))
 
 

@@ -205,7 +205,9 @@ class Geo(_Model):
 
     lat: float = Field(
         description="Latitude in decimal degrees (WGS 84), north positive. A country is "
-        "placed at its capital, a city at the most populous city of that name."
+        "placed at its capital, a province or region without coordinates at its country's "
+        "capital, a city at the namesake the article's context supports (else the capital, "
+        "else the most populous)."
     )
     lon: float = Field(description="Longitude in decimal degrees (WGS 84), east positive.")
     country: str | None = Field(

@@ -166,8 +166,19 @@ def find_tagged_mentions(
         if _inside(s, e, misc) or not _overlaps(s, e, tagged):
             out.append(_mention(text, s, e, entry.type, entry))
     out.extend(_repeats(text, ruled, tagged, out))
+    _surnames_are_people(out)
     out.sort(key=lambda m: m.start)
     return _headed_organisations(text, ruled, out)
+
+
+def _surnames_are_people(found: list[Mention]) -> None:
+    """A lone word that is the surname of a person named in full in the story is that person
+    ("Paul Henderson ... Henderson said"), whatever else the word could be (a town in
+    Nevada): its type is left to the person's group."""
+    surnames = {m.text.rsplit(None, 1)[-1] for m in found if m.type == "PERSON" and " " in m.text}
+    for m in found:
+        if m.type != "PERSON" and " " not in m.text and m.text in surnames:
+            m.type = None
 
 
 def _headed_organisations(
