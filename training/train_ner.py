@@ -63,8 +63,10 @@ def read_conll(path: Path) -> list[list[Sentence]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if not parts:
-            if sent:
-                docs[-1].append(sent) if docs else docs.append([sent])
+            if sent and docs:
+                docs[-1].append(sent)
+            elif sent:
+                docs.append([sent])
             sent = []
             continue
         if parts[0] == "-DOCSTART-":

@@ -19,7 +19,7 @@ from streams.core.entities.gazetteer import (
 from streams.core.entities.spans import Token, find_chunks, is_initial, strip_stopwords
 from streams.models import EntityType, Geo
 
-__all__ = ["MAX_NAME_TOKENS", "Mention", "find_mentions"]
+__all__ = ["MAX_NAME_TOKENS", "Mention", "find_mentions", "title_length"]
 
 _PLACE_BEFORE = re.compile(r"\b(?:in|near|based in|outside)\s+$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -389,16 +389,21 @@ def _title_firsts() -> frozenset[str]:
     return frozenset(t[0] for t in titles())
 
 
-def _title_at(toks: list[Token], i: int) -> int:
-    if toks[i].text.lower().rstrip(".") not in _title_firsts():
+def title_length(words: Sequence[str]) -> int:
+    """How many of the first words make one title ("chief executive", "Gen."); 0 for none."""
+    if not words or words[0].lower().rstrip(".") not in _title_firsts():
         return 0
     tt = titles()
     for n in (4, 3, 2, 1):
-        if i + n <= len(toks):
-            key = tuple(t.text.lower().rstrip(".") for t in toks[i : i + n])
-            if key in tt:
-                return n
+        if n <= len(words) and tuple(w.lower().rstrip(".") for w in words[:n]) in tt:
+            return n
     return 0
+
+
+def _title_at(toks: list[Token], i: int) -> int:
+    if toks[i].text.lower().rstrip(".") not in _title_firsts():
+        return 0  # the common case, decided without building the words
+    return title_length([t.text for t in toks[i : i + 4]])
 
 
 def find_mentions(

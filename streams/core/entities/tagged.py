@@ -15,8 +15,8 @@ from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from functools import cache
 
-from streams.core.entities.chunks import MAX_NAME_TOKENS, Mention, find_mentions
-from streams.core.entities.gazetteer import GazEntry, cues, gazetteer, titles
+from streams.core.entities.chunks import MAX_NAME_TOKENS, Mention, find_mentions, title_length
+from streams.core.entities.gazetteer import GazEntry, cues, gazetteer
 from streams.core.entities.spans import is_initial
 from streams.core.entities.tagger import default_tagger
 from streams.core.temporal.lexicon import zone_abbreviations
@@ -37,11 +37,6 @@ _KEEP_KINDS = frozenset({"country", "state", "city", "region", "org", "province"
 
 
 @cache
-def _title_firsts() -> frozenset[str]:
-    return frozenset(t[0] for t in titles())
-
-
-@cache
 def _currency_codes() -> frozenset[str]:
     import pycountry
 
@@ -58,17 +53,10 @@ def _not_a_name(text: str, s: int, e: int) -> bool:
 
 
 def _title_words(surface: str) -> int:
-    """How many words at the start of surface make a title ("President", "Chief Executive")."""
-    first = surface.split(None, 1)[0].lower().rstrip(".")
-    if first not in _title_firsts():
-        return 0
-    words = [w.lower().rstrip(".") for w in _WORD.findall(surface)]
-    known = titles()
+    """How many words at the start of surface make titles ("President", "Chief Executive")."""
+    words = _WORD.findall(surface)
     taken = 0
-    while taken < len(words):
-        step = next((n for n in (4, 3, 2, 1) if tuple(words[taken : taken + n]) in known), 0)
-        if not step:
-            break
+    while step := title_length(words[taken:]):
         taken += step
     return taken
 
