@@ -22,7 +22,7 @@ from streams.core.entities.tagger import default_tagger
 from streams.core.temporal.lexicon import zone_abbreviations
 from streams.models import EntityType
 
-__all__ = ["find_tagged_mentions"]
+__all__ = ["find_tagged_mentions", "rule_spans"]
 
 _WORD = re.compile(r"[^\W_][\w&'’.-]*")
 _TITLE_CASE = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ][\w'’&-]*"
