@@ -140,7 +140,7 @@ def published(doc: Document) -> None:
 
 def entities(doc: Document) -> None:
     """Named entities with canonical names; the optional model layer adds what rules missed."""
-    found = extract_entities(doc.text, doc.lang, tagger=doc.ner_tagger)
+    found = extract_entities(doc.text, doc.lang, tagger=doc.ner_tagger, sentences=doc.sentences)
     if doc.ner_model:
         from streams.core.entities.model import load_model, refine_entities
 

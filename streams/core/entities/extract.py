@@ -9,6 +9,7 @@ from streams.core.entities.chunks import Mention, find_mentions
 from streams.core.entities.datelines import find_datelines
 from streams.core.entities.places import resolve_places
 from streams.core.entities.tagged import find_tagged_mentions
+from streams.core.text.sentences import Sentences
 from streams.models import Entity, EntityType, Geo
 
 __all__ = ["DEFAULT_MULTIWORD_TYPE", "DEFAULT_TYPE", "extract_entities", "group_mentions"]
@@ -178,24 +179,32 @@ def _entity(g: _Group) -> Entity | None:
     )
 
 
-def extract_entities(text: str, lang: str | None = None, *, tagger: bool = True) -> list[Entity]:
+def extract_entities(
+    text: str,
+    lang: str | None = None,
+    *,
+    tagger: bool = True,
+    sentences: Sentences | None = None,
+) -> list[Entity]:
     """Return one Entity per distinct entity in text, first mention offsets, canonical names.
 
     English text (or text of unknown language) is read by the trained tagger unless tagger
-    is False; other languages and tagger=False take the rules alone.
+    is False; other languages and tagger=False take the rules alone. sentences are the
+    text's, when the caller has split it already (the pipeline has).
     """
     if not text:
         return []
+    sentences = sentences or Sentences.of(text)
     datelines = find_datelines(text)
     reserved = [(m.start, m.end) for d in datelines for m in d.mentions]
     openers = {_skip_space(text, d.body_start) for d in datelines}
     if tagger and lang in (None, "en"):
-        mentions = find_tagged_mentions(text, reserved, openers)
+        mentions = find_tagged_mentions(text, reserved, openers, sentences)
     else:
         mentions = find_mentions(text, reserved, openers)
     mentions += [m for d in datelines for m in d.mentions]
     out = [e for g in _group(mentions) if (e := _entity(g)) is not None]
-    resolve_places(out, text, datelines)
+    resolve_places(out, text, datelines, sentences)
     out.sort(key=lambda e: e.start)
     return out
 

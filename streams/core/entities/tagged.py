@@ -20,6 +20,7 @@ from streams.core.entities.gazetteer import GazEntry, cues, gazetteer
 from streams.core.entities.spans import is_initial
 from streams.core.entities.tagger import default_tagger
 from streams.core.temporal.lexicon import zone_abbreviations
+from streams.core.text.sentences import Sentences
 from streams.models import EntityType
 
 __all__ = ["find_tagged_mentions", "rule_spans"]
@@ -125,7 +126,10 @@ def rule_spans(
 
 
 def find_tagged_mentions(
-    text: str, reserved: Sequence[tuple[int, int]] = (), openers: Collection[int] = ()
+    text: str,
+    reserved: Sequence[tuple[int, int]] = (),
+    openers: Collection[int] = (),
+    sentences: Sentences | None = None,
 ) -> list[Mention]:
     """Typed name mentions in text order; spans in reserved (datelines) are left out."""
     hits = gazetteer().find(text)
@@ -133,7 +137,7 @@ def find_tagged_mentions(
     out: list[Mention] = []
     tagged: list[tuple[int, int]] = []
     ruled = rule_spans(text, reserved, openers, hits)
-    spans = default_tagger().tag(text, hits, ruled)
+    spans = default_tagger().tag(text, hits, ruled, sentences)
     runs = _long_runs(text)
     reserved = sorted(reserved)
     for s, e, kind in spans:

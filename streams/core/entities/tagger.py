@@ -28,7 +28,7 @@ from streams.core.entities.tagger_features import (
     span_marks,
     tokenize,
 )
-from streams.core.text.sentences import sentence_spans
+from streams.core.text.sentences import Sentences
 
 __all__ = ["MODEL_PATH", "NameTagger", "TaggedSpan", "default_tagger", "entity_spans"]
 
@@ -215,11 +215,13 @@ class NameTagger:
         text: str,
         hits: Sequence[tuple[int, int, GazEntry]] | None = None,
         rules: Sequence[TaggedSpan] = (),
+        sentences: Sentences | None = None,
     ) -> list[TaggedSpan]:
         """The names in text as (start, end, type) character spans, type PER/ORG/LOC/MISC.
 
         hits are the gazetteer's matches in text (found here when not given) and rules the
         spans the rules typed ("PERSON", ..., "none" where no cue decided): both are features.
+        sentences are the text's, when the caller has split it already.
         """
         toks = tokenize(text)
         words = toks.words
@@ -229,7 +231,7 @@ class NameTagger:
         lower_seen = frozenset(filter(str.islower, words))
         bounds = []
         first = 0
-        for _, end in sentence_spans(text):
+        for _, end in (sentences or Sentences.of(text)).spans:
             last = bisect_left(toks.starts, end, first)
             if last > first:
                 bounds.append((first, last))

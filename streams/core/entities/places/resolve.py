@@ -38,7 +38,7 @@ from streams.core.entities.places.readings import (
     qualifier_at,
     region_of,
 )
-from streams.core.text.sentences import sentence_spans
+from streams.core.text.sentences import Sentences
 from streams.models import Entity
 
 __all__ = ["W_CONTEXT", "W_DATELINE", "W_NEAR", "W_QUALIFIER", "W_STATE", "resolve_places"]
@@ -136,13 +136,16 @@ def _readings(e: Entity) -> tuple[Place, ...]:
     return ()
 
 
-def _names(entities: Sequence[Entity], text: str) -> list[_Name]:
+def _names(entities: Sequence[Entity], text: str, split: Sentences | None) -> list[_Name]:
     """The entities that place something, with their mentions' sentences and qualifiers.
 
     The sentences are found only when there are two names: one has no evidence to weigh.
     """
     found = [(e, places) for e in entities if (places := _readings(e))]
-    starts = [s for s, _ in sentence_spans(text)] if len(found) > 1 else []
+    if len(found) > 1:
+        starts = [s for s, _ in (split or Sentences.of(text)).spans]
+    else:
+        starts = []
     out = []
     for e, places in found:
         spans = _mentions(text, e) if e.type == "LOC" else [(e.start, e.end)]
@@ -269,14 +272,17 @@ def _dated(names: Sequence[_Name], datelines: Sequence[DatelineMentions]) -> lis
 
 
 def resolve_places(
-    entities: list[Entity], text: str, datelines: Sequence[DatelineMentions] = ()
+    entities: list[Entity],
+    text: str,
+    datelines: Sequence[DatelineMentions] = (),
+    sentences: Sentences | None = None,
 ) -> list[Entity]:
     """Set each LOC entity's `geo` to the reading of its name the document supports best.
 
     Changes the entities in place (other types are read as evidence, never changed) and
     returns them.
     """
-    names = _names(entities, text)
+    names = _names(entities, text, sentences)
     if not names:
         return entities
     dated = _dated(names, datelines)
