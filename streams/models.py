@@ -36,7 +36,11 @@ __all__ = [
     "EscalationEvent",
     "Escalation",
     "EnrichedArticle",
+    "WebhookFormat",
+    "AlertPlace",
     "Alert",
+    "UndeliveredAlert",
+    "AlertDigest",
     "ErrorInfo",
     "DeadLetter",
 ]
@@ -80,6 +84,8 @@ ErrorType = Literal[
     "publish_refused",
     "internal_error",
 ]
+#: A webhook's payload: the Alert as published, or Slack-compatible incoming-webhook blocks.
+WebhookFormat = Literal["json", "slack"]
 PublishedSource = Literal["field", "html", "dateline", "message_timestamp"]
 #: The fields of an EnrichedArticle that are cut when it would not fit in one message.
 TruncatedField = Literal[
@@ -514,6 +520,17 @@ class EnrichedArticle(_Model):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class AlertPlace(_Model):
+    """A place an alert is about, where a map draws it."""
+
+    name: str = Field(description="Canonical name of the LOC entity.")
+    lat: float = Field(description="Latitude in decimal degrees (WGS 84), north positive.")
+    lon: float = Field(description="Longitude in decimal degrees (WGS 84), east positive.")
+    country: str | None = Field(
+        default=None, description="ISO 3166-1 alpha-2 code of its country (null for none)."
+    )
+
+
 class Alert(_Model):
     """An alert on news.alerts (schema newsstream.alert/1), also routed to the `topic` of
     every matching subscriber rule that names one.
@@ -584,6 +601,67 @@ class Alert(_Model):
         "asserted or reported term (and the story it repeats, for a near-duplicate that "
         "escalated), or the spike's count against its threshold and baseline."
     )
+
+    story_id: str | None = Field(
+        default=None,
+        description="escalation: `article_id` of the story's first article (the article's "
+        "`duplicate_of`, else its own id), shared by the alerts and near-duplicates of one "
+        "story; spike: null.",
+    )
+    places: list[AlertPlace] = Field(
+        default_factory=list,
+        description="escalation: up to 8 places named (LOC entities with coordinates), most "
+        "mentioned first, for a map; spike: the country that spiked, when it is one.",
+    )
+    rules: list[str] = Field(
+        default_factory=list,
+        description="Names of the subscriber rules the alert matched, in file order (`default` "
+        "without a rules file): `newsstream notify` delivers it to their webhooks.",
+    )
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class UndeliveredAlert(_Model):
+    """An alert a webhook did not take after every attempt, on news.alerts.undelivered
+    (schema newsstream.undelivered/1), with the last error: parked, not lost."""
+
+    schema_: Literal["newsstream.undelivered/1"] = Field(
+        default="newsstream.undelivered/1",
+        alias="schema",
+        description="Message type and version of this schema.",
+    )
+    alert: Alert = Field(description="The alert, exactly as it was read from news.alerts.")
+    rule: str = Field(description="Name of the subscriber rule whose webhook it was for.")
+    destination: str = Field(
+        description="The webhook's scheme, host and port only (a path or query can hold a "
+        "token, as Slack's do): which endpoint failed, without its secret."
+    )
+    format: WebhookFormat = Field(description="The payload format of that webhook.")
+    attempts: int = Field(description="How many times delivery was tried.")
+    last_error: str = Field(
+        description="The last attempt's failure: an HTTP status and reason, a timeout or a "
+        "connection error; at most 500 characters."
+    )
+    first_attempt_at: str = Field(description=f"When delivery was first tried; {_UTC_STAMP}.")
+    parked_at: str = Field(description=f"When it was given up and parked here; {_UTC_STAMP}.")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class AlertDigest(_Model):
+    """What a `json` webhook receives instead of single alerts while its rate limit is
+    exceeded (schema newsstream.alert-digest/1): every alert held back, in one message."""
+
+    schema_: Literal["newsstream.alert-digest/1"] = Field(
+        default="newsstream.alert-digest/1",
+        alias="schema",
+        description="Message type and version of this schema.",
+    )
+    rule: str = Field(description="Name of the subscriber rule the webhook belongs to.")
+    count: int = Field(description="How many alerts the digest holds.")
+    window_s: float = Field(description="Length of the rate limit's window, in seconds.")
+    alerts: list[Alert] = Field(description="The alerts held back, oldest first.")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -203,6 +203,65 @@ class Settings(BaseSettings):
         default=1.0, gt=0, description="Consumer heartbeat interval in seconds"
     )
 
+    topic_undelivered: str = Field(
+        default="news.alerts.undelivered",
+        description="Topic where `newsstream notify` parks an alert a webhook did not take "
+        "after every attempt, with the last error",
+    )
+    notify_group: str = Field(
+        default="newsstream-notify",
+        description="Consumer group of `newsstream notify` on the alerts topic: more "
+        "processes in the group share its partitions",
+    )
+    notify_max_attempts: int = Field(
+        default=6,
+        ge=1,
+        le=100,
+        description="Delivery attempts per alert and webhook (connection errors, timeouts, "
+        "429 and 5xx are retried) before the alert is parked on the undelivered topic",
+    )
+    notify_backoff_s: float = Field(
+        default=0.5,
+        gt=0,
+        description="First retry delay in seconds; doubled at each retry, with full jitter, "
+        "up to `NEWSSTREAM_NOTIFY_BACKOFF_MAX_S` (a 429's `Retry-After` is honoured instead)",
+    )
+    notify_backoff_max_s: float = Field(
+        default=30.0, gt=0, description="Longest retry delay in seconds"
+    )
+    notify_timeout_s: float = Field(
+        default=10.0, gt=0, description="Timeout of one webhook POST in seconds"
+    )
+    notify_rate_count: int = Field(
+        default=30,
+        ge=1,
+        description="Messages a webhook gets per window unless its rule's `rate_limit` says "
+        "otherwise; alerts beyond are held and sent as one digest when the window ends",
+    )
+    notify_rate_window_s: float = Field(
+        default=60.0, gt=0, description="Length of that rate-limit window in seconds"
+    )
+    serve_host: str = Field(
+        default="127.0.0.1",
+        description="Address `newsstream serve` listens on; any but loopback needs "
+        "`NEWSSTREAM_SERVE_TOKEN`",
+    )
+    serve_port: int = Field(
+        default=8080, ge=0, le=65535, description="Port of `newsstream serve` (`0`: a free one)"
+    )
+    serve_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token that `newsstream serve` asks of the page, the stream and the "
+        "API (unset: no token, and loopback only); held as a secret, never logged",
+    )
+    serve_history: int = Field(
+        default=1000,
+        ge=1,
+        le=100_000,
+        description="Recent alerts per partition that `newsstream serve` reads back at start "
+        "and keeps for the page, the API and resuming streams",
+    )
+
     metrics_port: int = Field(
         default=9100,
         ge=0,

@@ -322,6 +322,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         settings_from({"partitions": "--partitions"}, partitions=args.partitions)  # before a start
         broker = load_settings().bootstrap_servers if args.broker else None
         result = bench_stream(args.articles, args.partitions, args.size, broker)
+    elif args.mode == "delivery":
+        from streams.commands.bench_delivery import bench_delivery
+
+        result = bench_delivery(args.articles)
     else:
         result = bench_core(args.articles, size=args.size)
     print(orjson.dumps(result).decode() if args.json else format_table(result))

@@ -16,7 +16,9 @@ from streams.commands.bench import cmd_bench
 from streams.commands.broker import DEFAULT_PORT, cmd_broker
 from streams.commands.demo import cmd_demo
 from streams.commands.enrich import cmd_enrich
+from streams.commands.notify import cmd_notify
 from streams.commands.produce import cmd_produce
+from streams.commands.serve import cmd_serve
 from streams.commands.tail import cmd_tail
 from streams.commands.topics import cmd_topics
 from streams.commands.worker import cmd_worker
@@ -163,6 +165,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_follow(p, "records")
     _add_json(p, "each record's value as one JSON line")
 
+    _command(sub, cmd_notify, "SLACK_WEBHOOK_URL=https://hooks.slack.com/... newsstream notify")
+
+    p = _command(
+        sub,
+        cmd_serve,
+        "newsstream serve\n  NEWSSTREAM_SERVE_TOKEN=... newsstream serve --host 0.0.0.0",
+    )
+    p.add_argument("--host", help="address to listen on (default: NEWSSTREAM_SERVE_HOST)")
+    p.add_argument("--port", type=int, help="port to listen on (default: NEWSSTREAM_SERVE_PORT)")
+
     p = _command(sub, cmd_topics, "newsstream topics --create")
     p.add_argument("--create", action="store_true", help="create missing topics")
     _add_json(p, "print the topics as JSON")
@@ -186,6 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_const",
         const="stream",
         help="the whole pipeline: a worker process on the embedded broker, vs a raw pipe",
+    )
+    mode.add_argument(
+        "--delivery",
+        dest="mode",
+        action="store_const",
+        const="delivery",
+        help="alert produced -> webhook received (notify) and -> page event (serve) latency",
     )
     p.set_defaults(mode="core")
     _add_partitions(p, " (with --stream)")

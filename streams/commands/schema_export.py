@@ -12,7 +12,14 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
-from streams.models import Alert, DeadLetter, EnrichedArticle, RawArticle
+from streams.models import (
+    Alert,
+    AlertDigest,
+    DeadLetter,
+    EnrichedArticle,
+    RawArticle,
+    UndeliveredAlert,
+)
 
 __all__ = ["SCHEMA_DIR", "MESSAGE_MODELS", "schema_documents", "write_schemas"]
 
@@ -24,6 +31,8 @@ MESSAGE_MODELS: dict[str, type[BaseModel]] = {
     "enriched-article": EnrichedArticle,
     "alert": Alert,
     "dead-letter": DeadLetter,
+    "undelivered-alert": UndeliveredAlert,
+    "alert-digest": AlertDigest,
 }
 
 

@@ -51,7 +51,8 @@ def topic_names(settings: Settings) -> list[str]:
 
 
 def topic_specs(settings: Settings) -> list[TopicSpec]:
-    """Every topic the worker uses: the four of the data flow, rule topics, internal ones.
+    """Every topic the worker uses: the four of the data flow, rule topics, the topic of
+    undelivered alerts (`newsstream notify`), internal ones.
 
     The alert stage's story topic and its state changelog have one partition: near-duplicates
     from any partition must meet in one place.
@@ -61,6 +62,8 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     for rule in configured_rules(settings):
         if rule.topic and rule.topic not in {s.name for s in specs}:
             specs.append(TopicSpec(rule.topic, n))
+    if settings.topic_undelivered not in {s.name for s in specs}:
+        specs.append(TopicSpec(settings.topic_undelivered, n))
     specs += [
         TopicSpec(settings.stories_topic, 1),
         TopicSpec(settings.state_topic, 1, compact=True),

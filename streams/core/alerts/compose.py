@@ -19,6 +19,7 @@ from streams.core.text.sentences import Sentences
 from streams.models import (
     LEVELS,
     Alert,
+    AlertPlace,
     Category,
     EnrichedArticle,
     EscalationEvent,
@@ -28,6 +29,7 @@ from streams.models import (
 
 __all__ = [
     "ASSERTED_MODALITIES",
+    "alert_places",
     "alert_id_of",
     "asserted_matches",
     "escalation_alert",
@@ -123,6 +125,15 @@ def _event_reason(event: EscalationEvent | None, article: EnrichedArticle) -> st
     return "; event " + ", ".join(parts)
 
 
+def alert_places(article: EnrichedArticle) -> list[AlertPlace]:
+    """The article's places with coordinates, most mentioned first: where a map draws it."""
+    return [
+        AlertPlace(name=e.canonical, lat=e.geo.lat, lon=e.geo.lon, country=e.geo.country)
+        for e in ranked_entities(article)
+        if e.type == "LOC" and e.geo is not None
+    ][:MAX_ALERT_ENTITIES]
+
+
 def escalation_alert(article: EnrichedArticle, matched: Sequence[Rule], now: datetime) -> Alert:
     """The alert for an article that matched `matched` rules (at least one)."""
     esc = article.escalation
@@ -148,6 +159,9 @@ def escalation_alert(article: EnrichedArticle, matched: Sequence[Rule], now: dat
         url=article.url,
         created_at=utc_iso(now),
         reason=reason,
+        story_id=article.duplicate_of or article.article_id,
+        places=alert_places(article),
+        rules=[r.name for r in matched],
     )
 
 
@@ -158,8 +172,11 @@ def spike_alert(
     params: SpikeParams,
     categories: Sequence[Category],
     now: datetime,
+    matched: Sequence[Rule] = (),
+    place: AlertPlace | None = None,
 ) -> Alert:
-    """The alert for a key (``entity:NAME`` or ``country:CC``) whose window spiked."""
+    """The alert for a key (``entity:NAME`` or ``country:CC``) whose window spiked, for the
+    `matched` rules; `place`: where the subject is, when it is a place."""
     start = datetime.fromtimestamp(state.window_start, UTC)
     minutes = params.window_s / 60
     limit = threshold(state, params)
@@ -182,4 +199,6 @@ def spike_alert(
             f"spike on {key}: {state.count} >= threshold {limit:.1f} "
             f"(factor {params.factor} x baseline {state.baseline:.2f}, min {params.min_count})"
         ),
+        places=[place] if place is not None else [],
+        rules=[r.name for r in matched],
     )

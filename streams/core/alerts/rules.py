@@ -15,6 +15,14 @@ matching rule that names one.
         topic: alerts.baltic
       - name: people-we-follow
         entities: [Sergey Lavrov, NATO]
+        webhooks:
+          - url_env: SLACK_WEBHOOK_URL      # the URL is a secret: read from the environment
+            format: slack
+          - url: https://hooks.example.org/newsstream
+            secret_env: NEWSSTREAM_HOOK_SECRET  # signs each POST (X-Newsstream-Signature)
+            rate_limit: {count: 30, per_s: 60}
+
+`newsstream notify` POSTs every alert a rule matched to each of the rule's webhooks.
 """
 
 from __future__ import annotations
@@ -24,16 +32,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from streams.errors import ConfigError
-from streams.models import LEVELS, Action, Category, EnrichedArticle, Level
+from streams.models import LEVELS, Action, Category, EnrichedArticle, Level, WebhookFormat
 
 if TYPE_CHECKING:
     from streams.core.alerts.spikes import SpikeSubject
 
 __all__ = [
     "MAX_RULES_FILE_BYTES",
+    "RateLimit",
+    "Webhook",
     "Rule",
     "default_rules",
     "parse_rules",
@@ -45,6 +55,39 @@ __all__ = [
 #: Largest rules file read. A desk's rules fit in a few kilobytes; the bound keeps a
 #: mistaken path (a log, a dump) from being parsed at all.
 MAX_RULES_FILE_BYTES = 1_000_000
+
+
+#: An environment variable's name, as a webhook's `url_env` and `secret_env` give it.
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class RateLimit(BaseModel):
+    """At most `count` messages to a webhook per `per_s` seconds; beyond, alerts are held
+    and sent together in one digest when the window ends."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    count: int = Field(ge=1, le=100_000)
+    per_s: float = Field(gt=0, le=86_400)
+
+
+class Webhook(BaseModel):
+    """Where a rule's alerts are POSTed: a URL (or the environment variable holding it,
+    as a Slack URL is a secret), the variable holding the signing secret, the format."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+")
+    url_env: str | None = Field(default=None, pattern=ENV_NAME)
+    secret_env: str | None = Field(default=None, pattern=ENV_NAME)
+    format: WebhookFormat = "json"
+    rate_limit: RateLimit | None = None  # None: NEWSSTREAM_NOTIFY_RATE_COUNT per ..._WINDOW_S
+
+    @model_validator(mode="after")
+    def _one_url(self) -> Webhook:
+        if (self.url is None) == (self.url_env is None):
+            raise ValueError("give exactly one of url and url_env")
+        return self
 
 
 class Rule(BaseModel):
@@ -59,6 +102,7 @@ class Rule(BaseModel):
     entities: tuple[str, ...] = ()  # canonical names, matched case-insensitively
     countries: tuple[str, ...] = ()  # ISO 3166 alpha-2 codes of LOC entities
     topic: str | None = None  # also publish matching alerts here
+    webhooks: tuple[Webhook, ...] = ()  # `newsstream notify` POSTs matching alerts here
 
     def admits(
         self,

@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from streams.core.alerts.compose import spike_alert
+from streams.core.alerts.compose import alert_places, spike_alert
 from streams.core.alerts.dedup import DedupParams, FingerprintIndex, Seen, decide, expired
 from streams.core.alerts.rules import Rule, spike_rules
 from streams.core.alerts.spikes import (
@@ -168,8 +168,16 @@ class AlertState:
             matched = spike_rules(subject, spike_level(state, self.spike_params), article, rules)
             if matched:
                 categories = article.escalation.categories
+                place = next((p for p in alert_places(article) if p.name == subject.name), None)
                 alert = spike_alert(
-                    key, subject.name, state, self.spike_params, categories, created_at
+                    key,
+                    subject.name,
+                    state,
+                    self.spike_params,
+                    categories,
+                    created_at,
+                    matched,
+                    place,
                 )
                 fired.append((alert, matched))
         return fired
