@@ -10,7 +10,15 @@ import pytest
 from streams.core.alerts.compose import alert_id_of, escalation_alert, spike_alert, summarize
 from streams.core.alerts.rules import Rule, default_rules, matching_rules
 from streams.core.alerts.spikes import SpikeParams, SpikeState
-from streams.models import Alert, EnrichedArticle, Entity, Escalation, EscalationMatch, Level
+from streams.models import (
+    Alert,
+    EnrichedArticle,
+    Entity,
+    Escalation,
+    EscalationMatch,
+    Geo,
+    Level,
+)
 
 NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
 TEXT = (
@@ -188,3 +196,31 @@ def test_compose_escalation_alert_carries_source_and_url() -> None:
     result = alert_for(enriched(CLEAN_ESCALATION), default_rules("low"), NOW)
     assert result is not None
     assert (result[0].source, result[0].url) == ("wire", CLEAN_ESCALATION["url"])
+
+
+def test_alerting_alert_carries_its_story_places_and_rules() -> None:
+    geneva = Entity(
+        text="Geneva",
+        type="LOC",
+        canonical="Geneva",
+        start=18,
+        end=24,
+        geo=Geo(lat=46.2, lon=6.15, country="CH"),
+    )
+    article = _article("high").model_copy(update={"entities": [geneva]})
+    rules = (Rule(name="desk", min_level="low"), Rule(name="quiet", min_level="critical"))
+    found = alert_for(article, rules, NOW)
+    assert found is not None
+    alert = found[0]
+    assert alert.rules == ["desk"]
+    assert alert.story_id == "a-1"
+    assert [(p.name, p.lat, p.lon, p.country) for p in alert.places] == [
+        ("Geneva", 46.2, 6.15, "CH")
+    ]
+    duplicate = alert_for(article.model_copy(update={"duplicate_of": "root-7"}), rules, NOW)
+    assert duplicate is not None and duplicate[0].story_id == "root-7"
+
+
+def test_alerting_places_leave_out_names_without_coordinates() -> None:
+    found = alert_for(_article("high"), default_rules("medium"), NOW)
+    assert found is not None and found[0].places == []

@@ -155,3 +155,43 @@ def test_rules_spikes_match_on_the_thing_that_spiked() -> None:
     assert caucasus.matches_spike(tbilisi, "medium", article)
     assert people.matches_spike(ru, "medium", article)
     assert not people.matches_spike(ru, "low", article)  # below the rule's min_level
+
+
+def test_rules_webhooks_parse_with_their_defaults() -> None:
+    (rule,) = parse_rules(
+        "rules:\n"
+        "  - name: desk\n"
+        "    webhooks:\n"
+        "      - {url: 'https://hooks.example.org/a', secret_env: HOOK_SECRET}\n"
+        "      - {url_env: SLACK_WEBHOOK_URL, format: slack, rate_limit: {count: 5, per_s: 60}}\n"
+    )
+    signed, slack = rule.webhooks
+    assert (signed.url, signed.secret_env, signed.format, signed.rate_limit) == (
+        "https://hooks.example.org/a",
+        "HOOK_SECRET",
+        "json",
+        None,
+    )
+    assert (slack.url_env, slack.format) == ("SLACK_WEBHOOK_URL", "slack")
+    assert slack.rate_limit is not None and (slack.rate_limit.count, slack.rate_limit.per_s) == (
+        5,
+        60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("webhook", "words"),
+    [
+        ("{url: 'https://a.example/x', url_env: HOOK}", "exactly one of url and url_env"),
+        ("{secret_env: HOOK}", "exactly one of url and url_env"),
+        ("{url: 'ftp://a.example/x'}", "webhooks.0.url"),
+        ("{url_env: 'not a name'}", "webhooks.0.url_env"),
+        ("{url: 'https://a.example', format: xml}", "webhooks.0.format"),
+        ("{url: 'https://a.example', rate_limit: {count: 0, per_s: 1}}", "rate_limit.count"),
+        ("{url: 'https://a.example', token: x}", "webhooks.0.token"),
+    ],
+)
+def test_rules_webhook_errors_name_the_field(webhook: str, words: str) -> None:
+    with pytest.raises(ConfigError, match="rule 1 \\('desk'\\)") as caught:
+        parse_rules(f"rules:\n  - name: desk\n    webhooks: [{webhook}]\n")
+    assert words in str(caught.value)

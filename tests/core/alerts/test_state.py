@@ -96,6 +96,9 @@ def test_alert_state_spikes_fire_once_and_are_stored() -> None:
     keys = [key for key, _ in state.take_changes()]
     assert SPIKE_PREFIX + "country:MD" in keys
     assert SPIKE_PREFIX + "entity:Moldova" not in keys
+    spike, routed = fired[0]
+    assert spike.rules == [rule.name for rule in routed] and spike.rules
+    assert [(p.name, p.country) for p in spike.places] == [("Moldova", "MD")]
 
 
 def test_alert_state_sweep_deletes_old_stories_and_quiet_spikes_with_tombstones() -> None:
