@@ -1,5 +1,5 @@
 # One image, one command per role: `worker` (default), `topics --create`, `produce --sample`,
-# `alerts`, `enrich`. Build: docker build -t newsstream:latest .
+# `alerts`, `notify`, `serve`, `enrich`. Build: docker build -t newsstream:latest .
 # Exact versions, so a rebuild gets the same base (bump them deliberately).
 FROM python:3.11.14-slim-bookworm
 

@@ -69,7 +69,17 @@ def _compose(
 
 @cache
 def _config() -> dict[str, Any]:
-    result = _compose("--profile", "tail", "config", "--format", "json")
+    result = _compose(
+        "--profile",
+        "tail",
+        "--profile",
+        "notify",
+        "--profile",
+        "live",
+        "config",
+        "--format",
+        "json",
+    )
     assert result.returncode == 0, result.stderr
     config: dict[str, Any] = json.loads(result.stdout)
     return config
@@ -250,6 +260,8 @@ def test_compose_worker_is_scalable_with_metrics_on_loopback() -> None:
         ("worker", ["worker"]),
         ("producer", ["produce", "--sample"]),
         ("alerts", ["alerts", "--level", "medium"]),
+        ("notify", ["notify"]),
+        ("serve", ["serve", "--host", "0.0.0.0", "--port", "8080"]),
     ],
 )
 def test_compose_service_runs_command_of_the_one_image(service: str, command: list[str]) -> None:
@@ -351,3 +363,19 @@ def test_sample_feed_texts_have_article_length() -> None:
             assert low <= len(item["body"]) <= high, item["id"]
         elif isinstance(item, str):
             assert low <= len(item) <= high + CLUTTER_CHARS, item[:60]
+
+
+@needs_compose
+def test_compose_live_page_is_published_on_loopback_and_asks_for_a_token() -> None:
+    serve = _service("serve")
+    (port,) = serve["ports"]
+    assert (port["host_ip"], port["target"]) == ("127.0.0.1", 8080)
+    assert "NEWSSTREAM_SERVE_TOKEN" in serve["environment"]
+    assert serve["depends_on"]["topics"]["condition"] == "service_completed_successfully"
+
+
+@needs_compose
+def test_compose_notify_and_serve_are_optional_profiles() -> None:
+    result = _compose("config", "--services")
+    assert result.returncode == 0, result.stderr
+    assert {"notify", "serve"}.isdisjoint(result.stdout.split())
