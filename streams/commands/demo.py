@@ -1,4 +1,5 @@
-"""`newsstream demo`: embedded broker, topics, a worker process, the sample feed, live alerts.
+"""`newsstream demo`: embedded broker, topics, a worker process, the live page, the sample feed,
+live alerts.
 
 The topic admin client and the settings are imported where they are used, so that building the
 command line (`newsstream --help`) does not load them.
@@ -19,7 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from streams.commands.alerts import AlertFilter, follow_alerts, format_alert
-from streams.commands.broker import EmbeddedBroker, export_lines, stop_process_group
+from streams.commands.broker import (
+    EmbeddedBroker,
+    export_lines,
+    free_port,
+    port_in_use,
+    stop_process_group,
+)
 from streams.commands.console import plural
 from streams.commands.produce import iter_file_messages, produce_records, sample_feed_path
 from streams.models import Alert, Level
@@ -27,7 +34,7 @@ from streams.models import Alert, Level
 if TYPE_CHECKING:
     from streams.settings import Settings
 
-__all__ = ["worker_process", "demo_settings", "run_demo", "cmd_demo"]
+__all__ = ["worker_process", "page_process", "demo_settings", "run_demo", "cmd_demo"]
 
 #: With --exit-after-idle: how long to wait for the worker's first alert before giving up.
 FIRST_ALERT_TIMEOUT_S = 120.0
@@ -40,14 +47,7 @@ def worker_process(
     bootstrap: str, *, log_path: Path, extra_env: dict[str, str] | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run `newsstream worker` as a child process group against `bootstrap`; stop it on exit."""
-    env = {
-        **os.environ,
-        "NEWSSTREAM_BROKER": bootstrap,
-        "NEWSSTREAM_BROKER_KIND": "embedded",
-        "NEWSSTREAM_METRICS_PORT": "0",
-        "NEWSSTREAM_LOG_FORMAT": "json",
-        **(extra_env or {}),
-    }
+    env = _child_env(bootstrap, {"NEWSSTREAM_METRICS_PORT": "0", **(extra_env or {})})
     with log_path.open("ab") as log:
         proc = subprocess.Popen(  # noqa: S603 - this interpreter running this package
             [sys.executable, "-m", "streams", "worker"],
@@ -61,6 +61,42 @@ def worker_process(
         yield proc
     finally:
         stop_process_group(proc, WORKER_STOP_TIMEOUT_S)
+
+
+def _child_env(bootstrap: str, extra_env: dict[str, str] | None) -> dict[str, str]:
+    """A child command's environment: this one's, on `bootstrap` (the embedded broker)."""
+    return {
+        **os.environ,
+        "NEWSSTREAM_BROKER": bootstrap,
+        "NEWSSTREAM_BROKER_KIND": "embedded",
+        "NEWSSTREAM_LOG_FORMAT": "json",
+        **(extra_env or {}),
+    }
+
+
+@contextlib.contextmanager
+def page_process(
+    bootstrap: str, *, port: int, log_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `newsstream serve` on 127.0.0.1:`port` against `bootstrap`; stop it on exit."""
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(  # noqa: S603 - this interpreter running this package
+            [sys.executable, "-m", "streams", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            env=_child_env(bootstrap, extra_env),
+            start_new_session=True,
+        )
+    try:
+        yield proc
+    finally:
+        stop_process_group(proc, WORKER_STOP_TIMEOUT_S)
+
+
+def page_port(wanted: int) -> int:
+    """`wanted` (NEWSSTREAM_SERVE_PORT) when it is free on loopback, else a free port."""
+    return wanted if wanted and not port_in_use("127.0.0.1", wanted) else free_port()
 
 
 def demo_settings(partitions: int = 4) -> Settings:
@@ -110,8 +146,18 @@ def run_demo(
         on_status(f"topics created ({plural(partitions, 'partition')} each)")
         log_path = workdir / "worker.log"
         extra = {"NEWSSTREAM_PARTITIONS": str(partitions), "NEWSSTREAM_DATA_DIR": str(workdir)}
-        with worker_process(broker.bootstrap, log_path=log_path, extra_env=extra) as worker:
+        web_port = page_port(settings.serve_port)
+        with (
+            worker_process(broker.bootstrap, log_path=log_path, extra_env=extra) as worker,
+            page_process(broker.bootstrap, port=web_port, log_path=workdir / "serve.log"),
+        ):
             on_status(f"worker started (pid {worker.pid}, log {log_path} until the demo ends)")
+            access = (
+                "open it with ?token=<NEWSSTREAM_SERVE_TOKEN>"
+                if settings.serve_token
+                else "loopback only, no token"
+            )
+            on_status(f"live page: http://127.0.0.1:{web_port}/ ({access})")
             sent = asyncio.run(produce_records(settings, iter_file_messages(feed)))
             on_status(
                 f"published {sent} articles from {feed.name}; waiting for alerts (Ctrl-C stops)"
