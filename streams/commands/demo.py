@@ -149,7 +149,7 @@ def run_demo(
         web_port = page_port(settings.serve_port)
         with (
             worker_process(broker.bootstrap, log_path=log_path, extra_env=extra) as worker,
-            page_process(broker.bootstrap, port=web_port, log_path=workdir / "serve.log"),
+            page_process(broker.bootstrap, port=web_port, log_path=workdir / "serve.log") as page,
         ):
             on_status(f"worker started (pid {worker.pid}, log {log_path} until the demo ends)")
             access = (
@@ -157,7 +157,7 @@ def run_demo(
                 if settings.serve_token
                 else "loopback only, no token"
             )
-            on_status(f"live page: http://127.0.0.1:{web_port}/ ({access})")
+            on_status(f"live page: http://127.0.0.1:{web_port}/ (pid {page.pid}, {access})")
             sent = asyncio.run(produce_records(settings, iter_file_messages(feed)))
             on_status(
                 f"published {sent} articles from {feed.name}; waiting for alerts (Ctrl-C stops)"

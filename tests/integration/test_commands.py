@@ -90,8 +90,9 @@ def test_commands_demo_shows_alerts_and_leaves_no_process_nor_folder(tmp_path: P
     assert "first alert" in out
     assert re.search(r"^\[(MEDIUM|HIGH|CRITICAL)\] ", out, re.MULTILINE), out
     assert "entities:" in out and "categories:" in out
+    assert re.search(r"^-- live page: http://127\.0\.0\.1:\d+/ ", out, re.MULTILINE), out
     pids = [int(p) for p in re.findall(r"\(pid (\d+)", out)]
-    assert len(pids) == 2, out
+    assert len(pids) == 3, out  # broker, worker, page
     assert not any(_alive(pid) for pid in pids)
     assert not list(tmp_path.glob("newsstream-demo-*"))
 
