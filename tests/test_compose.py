@@ -261,7 +261,7 @@ def test_compose_worker_is_scalable_with_metrics_on_loopback() -> None:
         ("producer", ["produce", "--sample"]),
         ("alerts", ["alerts", "--level", "medium"]),
         ("notify", ["notify"]),
-        ("serve", ["serve", "--host", "0.0.0.0", "--port", "8080"]),
+        ("serve", ["serve", "--host", "0.0.0.0", "--port", "8080"]),  # noqa: S104 - in a container
     ],
 )
 def test_compose_service_runs_command_of_the_one_image(service: str, command: list[str]) -> None:
