@@ -165,7 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_follow(p, "records")
     _add_json(p, "each record's value as one JSON line")
 
-    _command(sub, cmd_notify, "SLACK_WEBHOOK_URL=https://hooks.slack.com/... newsstream notify")
+    p = _command(sub, cmd_notify, "SLACK_WEBHOOK_URL=https://hooks.slack.com/... newsstream notify")
+    p.add_argument(
+        "--grace",
+        type=float,
+        metavar="SECONDS",
+        help="on SIGTERM or Ctrl-C, how long deliveries under way may finish (default 10)",
+    )
 
     p = _command(
         sub,
