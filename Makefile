@@ -8,7 +8,7 @@ LINTED := streams tests benchmarks training
 PATH_HINT := echo "-- newsstream is installed in $(abspath $(BIN)): run '. $(VENV)/bin/activate' to have it on PATH (or call $(abspath $(BIN))/newsstream)"
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test unit integration integration-kafka kafka-jars lint format schemas docs bench eval train-ner clean
+.PHONY: help install demo test unit integration integration-kafka kafka-jars lint format schemas asyncapi docs bench eval train-ner clean
 
 help: ## list the targets, each with what it does (the default goal)
 	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z0-9_.-]+:[^=]*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,8 +52,12 @@ format: $(STAMP) ## apply ruff's fixes and formatting to streams, tests and benc
 	$(BIN)/ruff check --fix $(LINTED)
 	$(BIN)/ruff format $(LINTED)
 
-schemas: $(STAMP) ## regenerate the JSON Schema files from the models
+schemas: $(STAMP) ## regenerate the JSON Schema files and the AsyncAPI document from the models
 	$(BIN)/python -m streams.commands.schema_export
+
+asyncapi: ## validate streams/schemas/asyncapi.yaml with the official AsyncAPI parser (Node.js)
+	@test -d tools/asyncapi/node_modules || npm ci --prefix tools/asyncapi --no-audit --no-fund
+	node tools/asyncapi/validate.mjs streams/schemas/asyncapi.yaml
 
 docs: $(STAMP) ## regenerate the README's configuration and dead-letter tables from the code
 	$(BIN)/python -m streams.settings --readme

@@ -1,7 +1,8 @@
 """JSON Schema files for every message, generated from the pydantic models and shipped in the repo.
 
-Regenerate after changing a model: ``python -m streams.commands.schema_export``; a test
-fails while the checked-in files differ from what the models give.
+Regenerate after changing a model: ``python -m streams.commands.schema_export`` (it writes the
+AsyncAPI document too, streams.commands.asyncapi_export); a test fails while the checked-in
+files differ from what the models give.
 """
 
 from __future__ import annotations
@@ -63,5 +64,7 @@ def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in write_schemas():
+    from streams.commands.asyncapi_export import write_asyncapi
+
+    for path in [*write_schemas(), write_asyncapi()]:
         print(path)
