@@ -308,6 +308,8 @@ class Settings(BaseSettings):
                 "topic_enriched": f"{tag}.enriched",
                 "topic_alerts": f"{tag}.alerts",
                 "topic_deadletter": f"{tag}.deadletter",
+                "topic_undelivered": f"{tag}.alerts.undelivered",
+                "notify_group": f"newsstream-notify-{tag}",
             }
         )
 

@@ -323,9 +323,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         broker = load_settings().bootstrap_servers if args.broker else None
         result = bench_stream(args.articles, args.partitions, args.size, broker)
     elif args.mode == "delivery":
-        from streams.commands.bench_delivery import bench_delivery
+        from streams.commands.bench_delivery import bench_delivery, page_watcher
 
-        result = bench_delivery(args.articles)
+        result = bench_delivery(args.articles, watchers={"page": page_watcher})
     else:
         result = bench_core(args.articles, size=args.size)
     print(orjson.dumps(result).decode() if args.json else format_table(result))

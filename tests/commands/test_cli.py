@@ -194,7 +194,19 @@ def test_cli_invalid_configuration_is_reported() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    ["demo", "broker", "worker", "enrich", "produce", "alerts", "tail", "topics", "bench"],
+    [
+        "demo",
+        "broker",
+        "worker",
+        "enrich",
+        "produce",
+        "alerts",
+        "tail",
+        "notify",
+        "serve",
+        "topics",
+        "bench",
+    ],
 )
 def test_cli_every_command_has_help_with_an_example(command: str) -> None:
     proc = newsstream(command, "--help")
@@ -221,6 +233,8 @@ def test_cli_commands_take_their_help_from_the_docstring_in_order() -> None:
         "produce",
         "alerts",
         "tail",
+        "notify",
+        "serve",
         "topics",
         "bench",
     ]
@@ -261,6 +275,7 @@ def test_cli_every_option_has_help() -> None:
         (["bench", "--partitions", "2"], {"partitions": 2, "json": False, "mode": "core"}),
         (["bench", "--core", "--articles", "50"], {"mode": "core", "articles": 50}),
         (["bench", "--stream"], {"mode": "stream"}),
+        (["bench", "--delivery", "--articles", "300"], {"mode": "delivery", "articles": 300}),
         (["topics", "--json"], {"json": True, "create": False}),
         (["produce", "--json"], {"json": True, "paths": []}),
         (["broker"], {"port": 9092}),
