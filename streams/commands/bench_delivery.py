@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -25,7 +23,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from streams.commands.broker import EmbeddedBroker, stop_process_group
+from streams.commands.broker import EmbeddedBroker, command_process
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -41,6 +39,8 @@ TARGETS = {"p50_ms": 50.0, "p99_ms": 250.0, "alerts_per_s": 1000.0, "page_p99_ms
 #: The paced run: this many alerts (at most), this many a second.
 PACED_ALERTS = 300
 PACED_RATE_PER_S = 50.0
+#: Seconds the notify and serve processes get to stop on SIGTERM before they are killed.
+NOTIFY_STOP_TIMEOUT_S = 20.0
 #: Seconds the other receivers (watchers) get to see the paced alerts after the webhook did.
 WATCHER_TIMEOUT_S = 30.0
 #: Seconds to wait for the burst's alerts to arrive.
@@ -174,26 +174,6 @@ def _latencies(name: str, sent: Mapping[str, float], seen: Mapping[str, float]) 
     }
 
 
-@contextlib.contextmanager
-def _command(
-    args: list[str], env: dict[str, str], log_path: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    """`newsstream ARGS` as a process group of its own, stopped (SIGTERM) at the end."""
-    with log_path.open("ab") as log:
-        proc = subprocess.Popen(  # noqa: S603 - this interpreter running this package
-            [sys.executable, "-m", "streams", *args],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            env={**os.environ, **env},
-            start_new_session=True,
-        )
-    try:
-        yield proc
-    finally:
-        stop_process_group(proc, 20)
-
-
 def _wait_healthy(url: str, timeout: float) -> None:
     """Wait until the server at `url` answers /healthz with 200 (it reads its topics)."""
     deadline = time.monotonic() + timeout
@@ -222,7 +202,9 @@ def page_watcher(settings: Settings) -> Iterator[Mapping[str, float]]:
     url = f"http://127.0.0.1:{port}/"
     with (
         tempfile.TemporaryDirectory(prefix="newsstream-bench-page-") as scratch,
-        _command(["serve", "--port", str(port)], env, Path(scratch) / "serve.log"),
+        command_process(
+            ["serve", "--port", str(port)], env, Path(scratch) / "serve.log", NOTIFY_STOP_TIMEOUT_S
+        ),
     ):
         _wait_healthy(url, 60)
         loop = asyncio.new_event_loop()
@@ -282,7 +264,9 @@ def bench_delivery(
             "BENCH_HOOK_SECRET": uuid.uuid4().hex,
             "NEWSSTREAM_LOG_FORMAT": "json",
         }
-        with _command(["notify"], env, Path(scratch) / "notify.log") as proc:
+        with command_process(
+            ["notify"], env, Path(scratch) / "notify.log", NOTIFY_STOP_TIMEOUT_S
+        ) as proc:
             warm = [_alert(run, n) for n in range(5)]
             asyncio.run(_produce(settings, warm, None))
             if not receiver.wait_for({a.alert_id for a in warm}, 120):

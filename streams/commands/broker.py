@@ -16,7 +16,9 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Protocol, Self
@@ -33,6 +35,7 @@ __all__ = [
     "reap_process_group",
     "signal_process_group",
     "stop_process_group",
+    "command_process",
     "export_lines",
     "cmd_broker",
 ]
@@ -122,6 +125,28 @@ def stop_process_group(
     """SIGTERM a child's process group, SIGKILL it after `timeout` s; always reap the child."""
     signal_process_group(proc, signal.SIGTERM)
     reap_process_group(proc, timeout)
+
+
+@contextlib.contextmanager
+def command_process(
+    args: list[str], env: dict[str, str], log_path: Path, stop_timeout: float
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`newsstream ARGS` (this interpreter, this package) as a process group of its own, with
+    `env` over this environment and its output appended to `log_path`; stopped when the block
+    ends (SIGTERM, SIGKILL after `stop_timeout` s)."""
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(  # noqa: S603 - this interpreter running this package
+            [sys.executable, "-m", "streams", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            env={**os.environ, **env},
+            start_new_session=True,
+        )
+    try:
+        yield proc
+    finally:
+        stop_process_group(proc, stop_timeout)
 
 
 class LauncherContext:

@@ -10,22 +10,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from streams.commands.alerts import AlertFilter, follow_alerts, format_alert
 from streams.commands.broker import (
     EmbeddedBroker,
+    command_process,
     export_lines,
     free_port,
     port_in_use,
-    stop_process_group,
 )
 from streams.commands.console import plural
 from streams.commands.produce import iter_file_messages, produce_records, sample_feed_path
@@ -42,31 +41,10 @@ FIRST_ALERT_TIMEOUT_S = 120.0
 WORKER_STOP_TIMEOUT_S = 15.0
 
 
-@contextlib.contextmanager
-def worker_process(
-    bootstrap: str, *, log_path: Path, extra_env: dict[str, str] | None = None
-) -> Iterator[subprocess.Popen[bytes]]:
-    """Run `newsstream worker` as a child process group against `bootstrap`; stop it on exit."""
-    env = _child_env(bootstrap, {"NEWSSTREAM_METRICS_PORT": "0", **(extra_env or {})})
-    with log_path.open("ab") as log:
-        proc = subprocess.Popen(  # noqa: S603 - this interpreter running this package
-            [sys.executable, "-m", "streams", "worker"],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            env=env,
-            start_new_session=True,
-        )
-    try:
-        yield proc
-    finally:
-        stop_process_group(proc, WORKER_STOP_TIMEOUT_S)
-
-
 def _child_env(bootstrap: str, extra_env: dict[str, str] | None) -> dict[str, str]:
-    """A child command's environment: this one's, on `bootstrap` (the embedded broker)."""
+    """What a child command's environment adds to this one's: `bootstrap` (the embedded
+    broker), JSON logs, and `extra_env`."""
     return {
-        **os.environ,
         "NEWSSTREAM_BROKER": bootstrap,
         "NEWSSTREAM_BROKER_KIND": "embedded",
         "NEWSSTREAM_LOG_FORMAT": "json",
@@ -74,24 +52,20 @@ def _child_env(bootstrap: str, extra_env: dict[str, str] | None) -> dict[str, st
     }
 
 
-@contextlib.contextmanager
+def worker_process(
+    bootstrap: str, *, log_path: Path, extra_env: dict[str, str] | None = None
+) -> contextlib.AbstractContextManager[subprocess.Popen[bytes]]:
+    """Run `newsstream worker` as a child process group against `bootstrap`; stop it on exit."""
+    env = _child_env(bootstrap, {"NEWSSTREAM_METRICS_PORT": "0", **(extra_env or {})})
+    return command_process(["worker"], env, log_path, WORKER_STOP_TIMEOUT_S)
+
+
 def page_process(
     bootstrap: str, *, port: int, log_path: Path, extra_env: dict[str, str] | None = None
-) -> Iterator[subprocess.Popen[bytes]]:
+) -> contextlib.AbstractContextManager[subprocess.Popen[bytes]]:
     """Run `newsstream serve` on 127.0.0.1:`port` against `bootstrap`; stop it on exit."""
-    with log_path.open("ab") as log:
-        proc = subprocess.Popen(  # noqa: S603 - this interpreter running this package
-            [sys.executable, "-m", "streams", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            env=_child_env(bootstrap, extra_env),
-            start_new_session=True,
-        )
-    try:
-        yield proc
-    finally:
-        stop_process_group(proc, WORKER_STOP_TIMEOUT_S)
+    args = ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    return command_process(args, _child_env(bootstrap, extra_env), log_path, WORKER_STOP_TIMEOUT_S)
 
 
 def page_port(wanted: int) -> int:

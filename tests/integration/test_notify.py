@@ -9,11 +9,9 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 
-from streams.commands.broker import BrokerLauncher, free_port, stop_process_group
+from streams.commands.broker import BrokerLauncher, command_process, free_port
 from streams.core.delivery.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from streams.core.fit import to_json
 from streams.models import Alert, UndeliveredAlert
@@ -65,22 +63,11 @@ def _env(settings: Settings, rules: Path, **extra: str) -> dict[str, str]:
     }
 
 
-@contextlib.contextmanager
-def notify_process(env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+def notify_process(
+    env: dict[str, str], log_path: Path
+) -> contextlib.AbstractContextManager[subprocess.Popen[bytes]]:
     """`newsstream notify` in a process group of its own, stopped (SIGTERM) when the block ends."""
-    with log_path.open("ab") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streams", "notify", "--grace", "5"],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            env={**os.environ, **env},
-            start_new_session=True,
-        )
-    try:
-        yield proc
-    finally:
-        stop_process_group(proc, 20)
+    return command_process(["notify", "--grace", "5"], env, log_path, 20)
 
 
 async def _publish(settings: Settings, values: list[tuple[bytes, bytes]]) -> None:
