@@ -1,6 +1,11 @@
 """One queue and one task per destination, so a slow or dead endpoint holds back no other;
 within a destination a few POSTs go in parallel, under its rate limit (alerts beyond it
-leave as one digest when the window ends)."""
+leave as one digest when the window ends).
+
+A dead endpoint still holds its alerts uncommitted while they are retried, and the consumer
+pauses once too many are pending: so while an endpoint's last delivery failed, an alert
+beyond MAX_WAITING_WHILE_FAILING waiting ones is parked at once, untried, and the others
+keep flowing."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from streams.core.delivery.destinations import Destination
 from streams.core.delivery.payloads import Payload, digest_payload, single_payload
@@ -17,13 +23,23 @@ from streams.core.delivery.ratelimit import RateLimiter
 from streams.models import Alert
 from streams.runtime.notify.sender import Outcome, WebhookSender
 
-__all__ = ["Job", "Park", "DestinationWorker", "IN_FLIGHT_PER_DESTINATION"]
+__all__ = [
+    "Job",
+    "Park",
+    "DestinationWorker",
+    "IN_FLIGHT_PER_DESTINATION",
+    "MAX_WAITING_WHILE_FAILING",
+]
 
 log = logging.getLogger("streams.notify")
 
 #: POSTs of one destination in flight at once: enough to keep a healthy receiver busy over
 #: keep-alive connections (the throughput benchmark), few enough to be polite to it.
 IN_FLIGHT_PER_DESTINATION = 8
+#: Alerts waiting for a free slot beyond which, while the endpoint's last delivery failed,
+#: a new alert is parked untried: a dead endpoint holds at most this many (plus those in
+#: flight) uncommitted, far below the consumer's pause bound (service.MAX_PENDING).
+MAX_WAITING_WHILE_FAILING = 200
 
 
 def _always() -> bool:
@@ -55,6 +71,7 @@ class DestinationWorker:
         park: Park,
         *,
         in_flight: int = IN_FLIGHT_PER_DESTINATION,
+        max_waiting: int = MAX_WAITING_WHILE_FAILING,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.destination = destination
@@ -66,11 +83,27 @@ class DestinationWorker:
         self._queue: asyncio.Queue[Job] = asyncio.Queue()
         self._slots = asyncio.Semaphore(in_flight)
         self._sending: set[asyncio.Task[None]] = set()
+        self._max_waiting = max_waiting
+        self._last_failure: str | None = None  # the last delivery's error; None after a success
         limit = destination.rate_limit
         self._limiter: RateLimiter[Job] = RateLimiter(limit.count, limit.per_s, clock)
 
     def put(self, job: Job) -> None:
-        """Queue an alert (never blocks: the consumer bounds what is pending overall)."""
+        """Queue an alert (never blocks: the consumer bounds what is pending overall); park it
+        untried when the endpoint is failing and enough alerts already wait for it."""
+        if self._last_failure is not None and self._queue.qsize() >= self._max_waiting:
+            outcome = Outcome(
+                delivered=False,
+                attempts=0,
+                last_error=f"not tried: {self._queue.qsize()} alerts wait for this endpoint, "
+                f"whose last delivery failed ({self._last_failure})",
+                first_attempt_at=datetime.now(UTC),
+            )
+            payload = single_payload(job.alert, self.destination.format)
+            task = asyncio.create_task(self._park_untried(payload, job, outcome))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+            return
         self._queue.put_nowait(job)
 
     @property
@@ -121,6 +154,7 @@ class DestinationWorker:
         try:
             outcome = await self._sender.deliver(self.destination, payload)
             if outcome.delivered:
+                self._last_failure = None
                 self.delivered += len(jobs)
                 log.debug(
                     "%s: delivered %s",
@@ -128,24 +162,37 @@ class DestinationWorker:
                     payload.key,
                     extra={"alert_id": payload.key},
                 )
+                for job in jobs:
+                    job.done()
             else:
-                log.warning(
-                    "%s: gave up on %s after %d attempts (%s); parking %d alert(s)",
-                    self.destination.name,
-                    payload.key,
-                    outcome.attempts,
-                    outcome.last_error,
-                    len(jobs),
-                    extra={"alert_id": payload.key},
-                )
-                await self._park(self.destination, payload, outcome)
-                self.parked += len(jobs)
-            for job in jobs:
-                job.done()
+                self._last_failure = outcome.last_error
+                await self._give_up(payload, jobs, outcome)
         except Exception:  # a bug: the alerts stay uncommitted and come back after a restart
             log.exception("%s: delivery of %s failed", self.destination.name, payload.key)
         finally:
             self._slots.release()
+
+    async def _park_untried(self, payload: Payload, job: Job, outcome: Outcome) -> None:
+        try:
+            await self._give_up(payload, [job], outcome)
+        except Exception:  # a bug: the alert stays uncommitted and comes back after a restart
+            log.exception("%s: parking %s failed", self.destination.name, payload.key)
+
+    async def _give_up(self, payload: Payload, jobs: Sequence[Job], outcome: Outcome) -> None:
+        """Park a payload's alerts on the undelivered topic; then they are done."""
+        log.warning(
+            "%s: gave up on %s after %d attempts (%s); parking %d alert(s)",
+            self.destination.name,
+            payload.key,
+            outcome.attempts,
+            outcome.last_error,
+            len(jobs),
+            extra={"alert_id": payload.key},
+        )
+        await self._park(self.destination, payload, outcome)
+        self.parked += len(jobs)
+        for job in jobs:
+            job.done()
 
     async def cancel_sending(self) -> None:
         """Give up what is being sent (shutdown): those alerts stay uncommitted."""

@@ -191,3 +191,37 @@ async def test_destination_drops_jobs_of_a_partition_given_up() -> None:
     assert [orjson.loads(r.body)["alert_id"] for r in receiver.requests()] == [
         make_alert(2).alert_id
     ]
+
+
+async def test_destination_failing_endpoint_parks_alerts_beyond_its_waiting_bound() -> None:
+    """While a dead endpoint's last delivery failed, alerts beyond `max_waiting` waiting ones
+    are parked untried, so it cannot hold an unbounded number uncommitted."""
+    session = new_session()
+    policy = RetryPolicy(max_attempts=2, backoff_s=0.2, backoff_max_s=0.2, timeout_s=2.0)
+    parked = Parked()
+    done: list[int] = []
+    dead = f"http://127.0.0.1:{free_port()}/hook"
+    worker = DestinationWorker(
+        _destination(dead), WebhookSender(session, policy), parked, in_flight=2, max_waiting=5
+    )
+    task = asyncio.create_task(worker.run())
+    try:
+        worker.put(Job(make_alert(0), lambda: done.append(0)))
+        while not parked.items:  # the first failure is known
+            await asyncio.sleep(0.02)
+        for n in range(1, 31):
+            worker.put(Job(make_alert(n), lambda n=n: done.append(n)))  # type: ignore[misc]
+        deadline = time.monotonic() + 30
+        while len(done) < 31 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        await worker.cancel_sending()
+        await asyncio.gather(task, return_exceptions=True)
+        await session.close()
+    assert sorted(done) == list(range(31))  # each alert finished once: delivered or parked
+    untried = [o for _, _, o in parked.items if o.attempts == 0]
+    assert len(untried) >= 30 - 5 - 2  # beyond the 5 waiting and the 2 in flight
+    assert all(o.last_error.startswith("not tried: ") for o in untried)
+    assert "connection" in untried[0].last_error.lower() or "refused" in untried[0].last_error
+    assert worker.parked == 31 and worker.delivered == 0
