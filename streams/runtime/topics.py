@@ -19,6 +19,7 @@ __all__ = [
     "create_topics",
     "ensure_topics",
     "describe_topics",
+    "partition_counts",
 ]
 
 #: Kafka's error code for "topic already exists" in a CreateTopics response.
@@ -77,20 +78,29 @@ async def _admin(settings: Settings) -> AIOKafkaAdminClient:
     return admin
 
 
-async def describe_topics(settings: Settings) -> list[TopicInfo]:
-    """Partition counts of the configured topics (0 and exists=False for a missing one)."""
-    names = [spec.name for spec in topic_specs(settings)]
+async def partition_counts(settings: Settings, names: list[str]) -> dict[str, int]:
+    """How many partitions each named topic has, asked of the broker (0: it does not exist).
+
+    A consumer's own metadata only covers the topics it was asked about before, so a reader
+    that assigns itself partitions asks here instead.
+    """
     admin = await _admin(settings)
     try:
         found = {t["topic"]: t for t in await admin.describe_topics(names)}
     finally:
         await admin.close()
-    infos = []
+    counts = {}
     for name in names:
         meta = found.get(name)
         ok = meta is not None and meta.get("error_code", 0) == 0 and bool(meta.get("partitions"))
-        infos.append(TopicInfo(name, len(meta["partitions"]) if ok and meta else 0, ok))
-    return infos
+        counts[name] = len(meta["partitions"]) if ok and meta else 0
+    return counts
+
+
+async def describe_topics(settings: Settings) -> list[TopicInfo]:
+    """Partition counts of the configured topics (0 and exists=False for a missing one)."""
+    counts = await partition_counts(settings, [spec.name for spec in topic_specs(settings)])
+    return [TopicInfo(name, count, count > 0) for name, count in counts.items()]
 
 
 def topic_configs(settings: Settings, spec: TopicSpec) -> dict[str, str]:

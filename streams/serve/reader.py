@@ -34,19 +34,20 @@ POLL_MS = 500
 FETCH_WAIT_MS = 100
 
 
-async def _partitions(consumer: Any, topic: str) -> list[int]:
-    await consumer.topics()  # refreshes the metadata
-    return sorted(consumer.partitions_for_topic(topic) or ())
+async def _partitions(settings: Settings, topic: str) -> list[int]:
+    from streams.runtime.topics import partition_counts
+
+    return list(range((await partition_counts(settings, [topic]))[topic]))
 
 
-async def _wait_for_topic(consumer: Any, topic: str) -> list[int]:
+async def _wait_for_topic(settings: Settings, topic: str) -> list[int]:
     """The topic's partitions, once it exists (the worker or `topics --create` makes it)."""
-    partitions = await _partitions(consumer, topic)
+    partitions = await _partitions(settings, topic)
     if not partitions:
         log.warning("topic %s does not exist yet: waiting for it", topic)
     while not partitions:
         await asyncio.sleep(TOPIC_WAIT_S)
-        partitions = await _partitions(consumer, topic)
+        partitions = await _partitions(settings, topic)
     return partitions
 
 
@@ -59,11 +60,11 @@ async def _assign(
 
     alerts = [
         TopicPartition(settings.topic_alerts, p)
-        for p in await _wait_for_topic(consumer, settings.topic_alerts)
+        for p in await _wait_for_topic(settings, settings.topic_alerts)
     ]
     enriched = [
         TopicPartition(settings.topic_enriched, p)
-        for p in await _partitions(consumer, settings.topic_enriched)
+        for p in await _partitions(settings, settings.topic_enriched)
     ]
     if not enriched:
         log.warning(
