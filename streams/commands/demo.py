@@ -181,5 +181,5 @@ def cmd_demo(args: argparse.Namespace) -> int:
         idle_exit=args.exit_after_idle,
         port=args.port,
     )
-    status(f"stopped after {shown[0]} alerts; broker and worker are shut down")
+    status(f"stopped after {shown[0]} alerts; broker, worker and live page are shut down")
     return 0
