@@ -23,7 +23,7 @@ install: $(STAMP) ## create .venv and install newsstream with its test tools
 	@$(PATH_HINT)
 
 # The hint comes first: the Ctrl-C that stops the demo stops make too.
-demo: $(STAMP) ## embedded broker + worker + sample feed, alerts live until Ctrl-C
+demo: $(STAMP) ## embedded broker + worker + live page + sample feed, alerts live until Ctrl-C
 	@$(PATH_HINT)
 	$(BIN)/newsstream demo
 
