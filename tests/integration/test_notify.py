@@ -104,20 +104,30 @@ def _records(alerts: list[Alert]) -> list[tuple[bytes, bytes]]:
     return [(a.alert_id.encode(), to_json(a)) for a in alerts]
 
 
+def _published_run(
+    broker: BrokerLauncher, tmp_path: Path, count: int, *, signed: bool
+) -> tuple[Settings, Path, set[str]]:
+    """Settings of a run of its own, a rules file with one webhook (`HOOK_URL`, signed with
+    `HOOK_SECRET` when `signed`, no rate limit to speak of), and `count` alerts published for
+    it; returns the settings, the rules file and the alert ids."""
+    settings = _settings(broker)
+    secret = "        secret_env: HOOK_SECRET\n" if signed else ""
+    rules = _rules(
+        tmp_path / "rules.yaml",
+        "rules:\n  - name: desk\n    webhooks:\n      - url_env: HOOK_URL\n"
+        f"{secret}        rate_limit: {{count: 100000, per_s: 1}}\n",
+    )
+    alerts = _alerts(count, ["desk"])
+    asyncio.run(_publish(settings, _records(alerts)))
+    return settings, rules, {a.alert_id for a in alerts}
+
+
 @pytest.mark.slow
 def test_notify_kill_9_and_restart_delivers_every_alert_once_after_dedup(
     broker: BrokerLauncher, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     count = 1500
-    settings = _settings(broker)
-    rules = _rules(
-        tmp_path / "rules.yaml",
-        "rules:\n  - name: desk\n    webhooks:\n      - url_env: HOOK_URL\n"
-        "        secret_env: HOOK_SECRET\n        rate_limit: {count: 100000, per_s: 1}\n",
-    )
-    alerts = _alerts(count, ["desk"])
-    ids = {a.alert_id for a in alerts}
-    asyncio.run(_publish(settings, _records(alerts)))
+    settings, rules, ids = _published_run(broker, tmp_path, count, signed=True)
     # a receiver a little slow (20 ms per request), so that the kill lands mid-run
     with Receiver(default=Reply(200, delay_s=0.02)) as receiver:
         env = _env(settings, rules, HOOK_URL=receiver.url, HOOK_SECRET=SECRET)
@@ -240,15 +250,7 @@ def test_notify_two_processes_share_the_partitions_and_lose_nothing(
     broker: BrokerLauncher, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     count = 1500
-    settings = _settings(broker)
-    rules = _rules(
-        tmp_path / "rules.yaml",
-        "rules:\n  - name: desk\n    webhooks:\n      - url_env: HOOK_URL\n"
-        "        rate_limit: {count: 100000, per_s: 1}\n",
-    )
-    alerts = _alerts(count, ["desk"])
-    ids = {a.alert_id for a in alerts}
-    asyncio.run(_publish(settings, _records(alerts)))
+    settings, rules, ids = _published_run(broker, tmp_path, count, signed=False)
     with Receiver(default=Reply(200, delay_s=0.02)) as receiver:
         env = _env(settings, rules, HOOK_URL=receiver.url)
         with notify_process(env, tmp_path / "a.log") as first:
