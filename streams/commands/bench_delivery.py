@@ -110,24 +110,10 @@ class _Receiver:
 
 
 def _alert(run: str, n: int) -> Alert:
-    from streams.models import Alert
+    """The n-th alert of a run, for the bench rule's webhook."""
+    from streams.serve.probe import probe_alert
 
-    return Alert(
-        alert_id=f"{run}{n:016x}",
-        kind="escalation",
-        level="high",
-        title=f"Bench alert {n}: troops cross the border",
-        summary="Troops crossed the border at dawn, officials said.",
-        article_id=f"bench-{n}",
-        entities=["Moldova"],
-        categories=["military"],
-        actions=["MOBILIZE"],
-        source="bench",
-        url=f"https://example.org/bench/{n}",
-        created_at="2026-03-02T12:00:00.000Z",
-        reason="rule bench: level high",
-        rules=["bench"],
-    )
+    return probe_alert(n, tag=f"bench-{run}", rules=["bench"])
 
 
 async def _produce(settings: Settings, alerts: list[Alert], rate: float | None) -> dict[str, float]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 import aiohttp
@@ -28,8 +28,9 @@ class ProbeTimeoutError(TimeoutError):
     """An alert's event did not arrive in time."""
 
 
-def probe_alert(n: int, tag: str = "probe") -> Alert:
-    """A distinct low-level alert for latency runs (its id derives from `tag` and `n`)."""
+def probe_alert(n: int, tag: str = "probe", rules: Sequence[str] = ()) -> Alert:
+    """A distinct low-level alert for latency runs (its id derives from `tag` and `n`), as
+    if it matched `rules` (whose webhooks `notify` then POSTs it to)."""
     now = datetime.now(UTC)
     return Alert(
         alert_id=hashlib.blake2b(f"{tag}-{n}".encode(), digest_size=12).hexdigest(),
@@ -41,6 +42,7 @@ def probe_alert(n: int, tag: str = "probe") -> Alert:
         created_at=now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z",
         reason="latency probe",
         story_id=f"{tag}-{n}",
+        rules=list(rules),
     )
 
 
