@@ -12,11 +12,11 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from streams.filters import AlertFilter
 from streams.models import LEVELS, Alert, Level
 
 if TYPE_CHECKING:
@@ -31,35 +31,17 @@ __all__ = [
     "worker_threshold",
 ]
 
+#: The filter that takes every alert.
+EVERY_ALERT = AlertFilter()
 #: ANSI SGR codes of each level's label on a terminal.
 LEVEL_COLOURS = {"low": "36", "medium": "33", "high": "31", "critical": "1;41"}
-
-
-@dataclass(frozen=True)
-class AlertFilter:
-    """Which alerts a subscriber wants: minimum level, categories, an entity substring."""
-
-    min_level: Level = "none"
-    categories: frozenset[str] = frozenset()
-    entity: str | None = None
-
-    def accepts(self, alert: Alert) -> bool:
-        """True when the alert passes every condition."""
-        if LEVELS.index(alert.level) < LEVELS.index(self.min_level):
-            return False
-        if self.categories and not self.categories & set(alert.categories):
-            return False
-        if self.entity:
-            wanted = self.entity.casefold()
-            return any(wanted in name.casefold() for name in alert.entities)
-        return True
 
 
 async def follow_alerts(
     settings: Settings,
     on_alert: Callable[[Alert], None],
     *,
-    wanted: AlertFilter = AlertFilter(),
+    wanted: AlertFilter = EVERY_ALERT,
     topic: str | None = None,
     from_beginning: bool = False,
     max_alerts: int | None = None,

@@ -9,7 +9,7 @@ The same parameters everywhere, so a page's address is also its stream's and its
 - `kind`: escalation or spike;
 - `story`: a story id (the story view's alerts).
 
-Like `newsstream alerts`' AlertFilter, with countries, kinds and stories added.
+The conditions are those of `newsstream alerts` (streams.filters.AlertFilter).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from typing import get_args
 
 from multidict import MultiMapping
 
-from streams.models import CATEGORIES, LEVELS, Alert, Level
+from streams.filters import AlertFilter
+from streams.models import CATEGORIES, LEVELS, Alert
 
 __all__ = ["AlertQuery", "InvalidQueryError", "FILTER_PARAMS"]
 
@@ -51,15 +52,8 @@ def _one(params: Mapping[str, str] | MultiMapping[str], name: str) -> str | None
 
 
 @dataclass(frozen=True)
-class AlertQuery:
-    """Conditions on an alert; an empty query takes every alert."""
-
-    min_level: Level = "none"
-    categories: frozenset[str] = frozenset()
-    countries: frozenset[str] = frozenset()
-    entity: str | None = None
-    kind: str | None = None
-    story: str | None = None
+class AlertQuery(AlertFilter):
+    """The filter of a request's query string; an empty query takes every alert."""
 
     @classmethod
     def from_params(cls, params: Mapping[str, str] | MultiMapping[str]) -> AlertQuery:
@@ -86,24 +80,6 @@ class AlertQuery:
             kind=kind,
             story=_one(params, "story"),
         )
-
-    def accepts(self, alert: Alert) -> bool:
-        """True when the alert passes every condition."""
-        if LEVELS.index(alert.level) < LEVELS.index(self.min_level):
-            return False
-        if self.kind is not None and alert.kind != self.kind:
-            return False
-        if self.story is not None and alert.story_id != self.story:
-            return False
-        if self.categories and not self.categories.intersection(alert.categories):
-            return False
-        if self.countries and not any(p.country in self.countries for p in alert.places):
-            return False
-        if self.entity:
-            wanted = self.entity.casefold()
-            names = [*alert.entities, *(p.name for p in alert.places)]
-            return any(wanted in name.casefold() for name in names)
-        return True
 
     def params(self) -> dict[str, str]:
         """The query as parameters again (comma-joined), leaving out what is not set."""
