@@ -240,10 +240,7 @@ def bench_delivery(
         )
         settings = settings_from(
             broker=broker.bootstrap, broker_kind="embedded", metrics_port=0, rules_file=str(rules)
-        ).isolated(f"bench-{run}")
-        settings = settings.model_copy(
-            update={"topic_undelivered": f"bench-{run}.undelivered", "notify_group": f"bench-{run}"}
-        )
+        ).isolated(f"bench-{run}")  # its own topics, undelivered topic and notify group
         asyncio.run(ensure_topics(settings))
         env = {
             **settings.as_env(),

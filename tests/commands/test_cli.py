@@ -192,22 +192,23 @@ def test_cli_invalid_configuration_is_reported() -> None:
     assert "NEWSSTREAM_PARTITIONS" in proc.stderr.decode()
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        "demo",
-        "broker",
-        "worker",
-        "enrich",
-        "produce",
-        "alerts",
-        "tail",
-        "notify",
-        "serve",
-        "topics",
-        "bench",
-    ],
+#: Every command, in the order `newsstream --help` lists them.
+COMMANDS = (
+    "demo",
+    "broker",
+    "worker",
+    "enrich",
+    "produce",
+    "alerts",
+    "tail",
+    "notify",
+    "serve",
+    "topics",
+    "bench",
 )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_cli_every_command_has_help_with_an_example(command: str) -> None:
     proc = newsstream(command, "--help")
     assert proc.returncode == 0
@@ -225,19 +226,7 @@ def _subparsers() -> dict[str, argparse.ArgumentParser]:
 
 def test_cli_commands_take_their_help_from_the_docstring_in_order() -> None:
     commands = _subparsers()
-    assert list(commands) == [
-        "demo",
-        "broker",
-        "worker",
-        "enrich",
-        "produce",
-        "alerts",
-        "tail",
-        "notify",
-        "serve",
-        "topics",
-        "bench",
-    ]
+    assert tuple(commands) == COMMANDS
     assert commands["demo"].description == (
         "run the whole pipeline on the embedded broker and show alerts"
     )

@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -37,14 +36,8 @@ SECRET = "integration-secret"
 
 
 def _settings(broker: BrokerLauncher, **overrides: Any) -> Settings:
-    tag = uuid.uuid4().hex[:8]
-    return make_settings(
-        broker.bootstrap,
-        selected_broker(),
-        topic_undelivered=f"test-{tag}.undelivered",
-        notify_group=f"test-{tag}-notify",
-        **overrides,
-    )
+    """Settings of the test's own (isolated: its topics, undelivered topic and notify group)."""
+    return make_settings(broker.bootstrap, selected_broker(), **overrides)
 
 
 def _rules(path: Path, text: str) -> Path:
