@@ -23,7 +23,7 @@ from streams.core.alerts.rules import Rule, matching_rules
 from streams.core.alerts.spikes import SpikeParams
 from streams.core.alerts.state import AlertState
 from streams.core.pipeline import MessageContext, dead_letter
-from streams.errors import InvalidSchemaError
+from streams.errors import BadMessageError, InvalidSchemaError
 from streams.models import Alert, DeadLetter, EnrichedArticle
 from streams.runtime.publish import Record
 from streams.runtime.records import alert_records, article_record, dead_letter_record
@@ -97,17 +97,25 @@ class AlertStage:
             article = EnrichedArticle.model_validate_json(value)
         except ValidationError as exc:
             error = InvalidSchemaError(f"not an EnrichedArticle: {exc.error_count()} errors")
-            letter = dead_letter(value, ctx, error, self._settings.max_output_bytes)
-            result: tuple[list[Record], Outcome] = (
-                [dead_letter_record(letter, ctx.key, self._settings.topic_deadletter)],
-                letter,
-            )
+            result = self._rejected(value, ctx, error)
         else:
-            result = self._place(article, position, ctx.timestamp)
+            try:
+                result = self._place(article, position, ctx.timestamp)
+            except Exception as exc:  # noqa: BLE001 - a bug must not stop the stage for good
+                # else the agent would crash on this event again at every restart
+                error = BadMessageError(f"alert stage: {type(exc).__name__}: {exc}")
+                result = self._rejected(value, ctx, error)
         self._handled += 1
         if self._handled % STATE_SWEEP_EVERY == 0:
             self.sweep()
         return result
+
+    def _rejected(
+        self, value: bytes, ctx: MessageContext, error: BadMessageError
+    ) -> tuple[list[Record], Outcome]:
+        """The dead letter of an event the stage cannot place, as its records and outcome."""
+        letter = dead_letter(value, ctx, error, self._settings.max_output_bytes)
+        return [dead_letter_record(letter, ctx.key, self._settings.topic_deadletter)], letter
 
     def sweep(self) -> int:
         """Forget what the windows no longer hold, and any record dated beyond the clock."""

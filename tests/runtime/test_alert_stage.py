@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
+import pytest
 from faust.types import TP
 
 from streams.core.alerts.state import AlertState
@@ -67,6 +68,27 @@ def test_alert_stage_dead_letters_what_is_not_an_article() -> None:
     [(topic, key, value)] = records
     assert (topic, key) == (SETTINGS.topic_deadletter, b"x")
     assert value is not None and orjson.loads(value)["error"]["type"] == "invalid_schema"
+
+
+def test_alert_stage_dead_letters_an_article_it_fails_on_and_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug in placing one article costs that article a dead letter, not the stage: a crash
+    would stop the agent on the same event at every restart."""
+    stage, _, _ = _stage()
+    ctx = MessageContext(key=b"esc-json-1", topic=SETTINGS.stories_topic, partition=0, offset=4)
+
+    def broken(*args: object) -> None:
+        raise KeyError("ghost")
+
+    monkeypatch.setattr(stage.state, "place", broken)
+    records, outcome = stage.handle(to_json(enriched(CLEAN_ESCALATION)), ctx, 4)
+    assert isinstance(outcome, DeadLetter)
+    assert (outcome.error.type, outcome.offset) == ("internal_error", 4)
+    assert "KeyError" in outcome.error.message
+    assert [(t, k) for t, k, _ in records] == [(SETTINGS.topic_deadletter, b"esc-json-1")]
+    monkeypatch.undo()
+    assert isinstance(stage.handle(to_json(enriched(CLEAN_ESCALATION)), ctx, 5)[1], Alert)
 
 
 async def test_alert_stage_restores_after_flushing_and_only_when_stale() -> None:

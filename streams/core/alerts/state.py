@@ -132,7 +132,11 @@ class AlertState:
             ),
         )
         if decision.alert:
-            root = self.stories[decision.root]
+            # The story's first article may have left the window while later ones have not:
+            # the story goes on under its id, renewed with this article's fingerprint and time.
+            root = self.stories.get(decision.root) or Seen(
+                int(article.fingerprint, 16), now, decision.root
+            )
             self._remember(decision.root, replace(root, alerted=max(root.alerted, level)))
         return article.model_copy(update={"duplicate_of": decision.duplicate_of}), decision.alert
 

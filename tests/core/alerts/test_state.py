@@ -119,6 +119,24 @@ def test_alert_state_sweep_deletes_old_stories_and_quiet_spikes_with_tombstones(
     assert (placed.duplicate_of, alerts) == (None, True)  # a new story after the window
 
 
+def test_alert_state_story_outlives_its_first_article() -> None:
+    """A duplicate of a story whose first article left the window (a later one has not) stays
+    in that story and alerts; the story's record is renewed (this once raised KeyError)."""
+    state = AlertState(DEDUP, SPIKES)
+    first = _article(CLEAN_ESCALATION)
+    state.place(first, False, epoch(first.received_at))
+    rewrite = _article(ESCALATION_REWRITE, received_at="2026-03-02T12:50:00Z")
+    state.place(rewrite, False, epoch(rewrite.received_at))
+    state.sweep(epoch(first.received_at) + 3700)  # the first is out, the rewrite is not
+    assert "esc-json-1" not in state.stories and rewrite.article_id in state.stories
+    later = _article(ESCALATION_REWRITE, id="esc-json-9", received_at="2026-03-02T13:05:00Z")
+    placed, alerts = state.place(later, True, epoch(later.received_at))
+    assert (placed.duplicate_of, alerts) == ("esc-json-1", True)
+    assert state.stories["esc-json-1"].alerted >= 0
+    again = _article(ESCALATION_REWRITE, id="esc-json-10", received_at="2026-03-02T13:06:00Z")
+    assert state.place(again, True, epoch(again.received_at))[1] is False  # once per level
+
+
 @pytest.mark.parametrize(
     ("key", "value"),
     [("unknown/x", {"a": 1}), ("story/ghost", None), ("spike/entity:Nobody", None)],
