@@ -96,8 +96,8 @@ class AlertStage:
         try:
             article = EnrichedArticle.model_validate_json(value)
         except ValidationError as exc:
-            error = InvalidSchemaError(f"not an EnrichedArticle: {exc.error_count()} errors")
-            result = self._rejected(value, ctx, error)
+            schema = InvalidSchemaError(f"not an EnrichedArticle: {exc.error_count()} errors")
+            result = self._rejected(value, ctx, schema)
         else:
             try:
                 result = self._place(article, position, ctx.timestamp)
