@@ -8,7 +8,7 @@ LINTED := streams tests benchmarks training
 PATH_HINT := echo "-- newsstream is installed in $(abspath $(BIN)): run '. $(VENV)/bin/activate' to have it on PATH (or call $(abspath $(BIN))/newsstream)"
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test unit integration integration-kafka kafka-jars lint format schemas asyncapi docs bench eval train-ner clean
+.PHONY: help install demo test unit integration integration-kafka kafka-jars lint format schemas asyncapi docs bench bench-stream eval train-ner clean
 
 help: ## list the targets, each with what it does (the default goal)
 	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z0-9_.-]+:[^=]*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,6 +64,9 @@ docs: $(STAMP) ## regenerate the README's configuration and dead-letter tables f
 
 bench: $(STAMP) ## core throughput, latency and memory
 	$(BIN)/newsstream bench --core
+
+bench-stream: $(STAMP) ## the whole pipeline, 20,000 articles on the embedded broker (CI runs it)
+	$(BIN)/newsstream bench --stream --articles 20000
 
 eval: $(STAMP) ## quality gate: labelled-set scores against benchmarks/quality_baseline.json
 	$(BIN)/python -m benchmarks.eval_gate

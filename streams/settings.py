@@ -202,6 +202,15 @@ class Settings(BaseSettings):
     heartbeat_interval_s: float = Field(
         default=1.0, gt=0, description="Consumer heartbeat interval in seconds"
     )
+    fetch_wait_ms: int | None = Field(
+        default=None,
+        ge=1,
+        le=30_000,
+        description="Longest a worker's fetch may wait at the broker for new records, in ms. "
+        "Apache Kafka answers as soon as one arrives; the embedded broker holds the fetch for "
+        "the whole wait, which then adds to every article's latency. Unset: 10 on the embedded "
+        "broker, 500 on Apache Kafka",
+    )
 
     topic_undelivered: str = Field(
         default="news.alerts.undelivered",

@@ -74,6 +74,17 @@ def _add_follow(parser: argparse.ArgumentParser, noun: str) -> None:
     )
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def _add_partitions(parser: argparse.ArgumentParser, when: str = "") -> None:
     """--partitions: how many partitions each topic of a local pipeline gets."""
     parser.add_argument("--partitions", type=int, default=4, help=f"partitions per topic{when}")
@@ -221,5 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--articles", type=int, default=2000, help="how many articles to process")
     p.add_argument("--size", type=int, default=3000, help="bytes of text per article")
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="with --stream: worker processes in one consumer group (one per core)",
+    )
     _add_json(p, "print the figures as JSON")
     return parser

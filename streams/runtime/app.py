@@ -16,7 +16,8 @@ the alert stage's state changes go out in the same batch as the outputs they pro
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,14 +31,17 @@ from streams.errors import ConfigError
 from streams.models import DeadLetter, EnrichedArticle
 from streams.runtime.alert_stage import AlertStage, Outcome
 from streams.runtime.batching import Batches
-from streams.runtime.kafka import credentials
+from streams.runtime.driver import NewsFaustApp
+from streams.runtime.kafka import credentials, fetch_wait_ms
 from streams.runtime.metrics import MESSAGES_IN
 from streams.runtime.publish import KafkaPublisher, MemoryPublisher, Publisher
 from streams.runtime.records import enrich_records, to_json
 from streams.runtime.state_log import KafkaStateLog, MemoryStateLog, StateLog
 from streams.settings import Settings, configured_rules
 
-__all__ = ["NewsApp", "check_startup", "create_app", "to_json"]
+__all__ = ["NewsApp", "check_startup", "create_app", "describe_partitions", "to_json"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -76,8 +80,18 @@ def check_startup(settings: Settings) -> None:
         raise ConfigError(f"NEWSSTREAM_NER_MODEL: spaCy cannot load {name!r}: {first}") from exc
 
 
+def describe_partitions(partitions: Iterable[Any]) -> str:
+    """Topic partitions as `topic:0,1 other:0`, sorted, for the log (bench reads it too)."""
+    by_topic: dict[str, list[int]] = {}
+    for tp in partitions:
+        by_topic.setdefault(tp.topic, []).append(tp.partition)
+    return " ".join(
+        f"{topic}:{','.join(map(str, sorted(parts)))}" for topic, parts in sorted(by_topic.items())
+    )
+
+
 def _faust_app(settings: Settings) -> faust.App:
-    return faust.App(
+    app = NewsFaustApp(
         settings.app_id,
         broker=settings.faust_broker,
         broker_credentials=credentials(settings).faust(),
@@ -98,6 +112,8 @@ def _faust_app(settings: Settings) -> faust.App:
         # rebalance while the stream is paused with a batch half full.
         stream_wait_empty=False,
     )
+    app.fetch_wait_ms = fetch_wait_ms(settings)
+    return app
 
 
 def _received(event: Any, agent: str) -> tuple[MessageContext, bytes]:
@@ -181,7 +197,9 @@ class _Agents:
 
     async def on_assigned(self, sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         """Partitions were assigned: the alert state may have to be restored."""
-        self._stage.partitions_assigned(args[0] if args else kwargs.get("assigned", ()))
+        assigned = args[0] if args else kwargs.get("assigned", ())
+        log.info("partitions assigned: %s", describe_partitions(assigned))
+        self._stage.partitions_assigned(assigned)
 
     async def on_revoked(self, sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         """Partitions move: publish what is held, commit what is acknowledged."""

@@ -39,8 +39,13 @@ class Batch:
     A batch is due when it is full or no further input is waiting, so under load a worker
     pays one broker round trip per batch, and when idle it adds no delay. A batch that is
     still open BATCH_MAX_WAIT_S after its first event is flushed by a timer, so events never
-    wait on input that does not come (a paused or rebalancing stream). Acknowledging only
-    after the outputs are stored keeps delivery at-least-once.
+    wait on input that does not come (a paused or rebalancing stream).
+
+    A due batch is sent in the background while the agent goes on with the next events: the
+    worker computes instead of idling through the broker's round trip. One batch is in flight
+    at most, so batches reach the broker in order (the alert state's changes must), and the
+    next flush waits for the one before. Acknowledging inputs only once their outputs are
+    stored keeps delivery at-least-once.
     """
 
     def __init__(
@@ -60,6 +65,7 @@ class Batch:
         self._lock = asyncio.Lock()
         self._timer: asyncio.TimerHandle | None = None
         self._flushes: set[asyncio.Task[None]] = set()
+        self._sending: asyncio.Future[None] | None = None  # the batch in flight
 
     def add(self, event: Any, records: list[Record]) -> None:
         """Take one input event and its outputs."""
@@ -75,11 +81,11 @@ class Batch:
         return len(self._events) >= BATCH_MAX or self.stream.channel.empty()
 
     async def flush_due(self, pending: list[T]) -> list[T]:
-        """When the batch is due, flush it and hand over the agent's `pending` outcomes (the
-        list is emptied), now that their inputs are acknowledged; else nothing."""
+        """When the batch is due, send it and hand over the agent's `pending` outcomes (the
+        list is emptied), now that their outputs are on their way; else nothing."""
         if not self.due():
             return []
-        await self.flush()
+        await self._dispatch()
         done = pending.copy()
         pending.clear()
         return done
@@ -91,23 +97,36 @@ class Batch:
         task.add_done_callback(self._flushes.discard)
 
     async def flush(self) -> None:
-        """Publish the outputs, wait for the broker, then acknowledge the inputs."""
+        """Send what is held and wait until every batch sent is stored and acknowledged."""
+        await self._dispatch()
+        sending = self._sending
+        if sending is not None:
+            await asyncio.shield(sending)
+
+    async def _dispatch(self) -> None:
+        """Start sending the batch, once the batch in flight before it is stored."""
         async with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
+            if self._sending is not None:
+                await asyncio.shield(self._sending)
             events, records, started = self._events, self._records, self._started
             if not events:
                 return
             self._events, self._records = [], []
             if self._trailer is not None:
                 records += self._trailer()
-            await self._publisher.publish_many(records)
-            for event in events:
-                await self.stream.ack(event)
-            elapsed = time.perf_counter() - started
-            for _ in events:
-                PROCESSING_SECONDS.labels(agent=self._agent).observe(elapsed)
+            self._sending = asyncio.ensure_future(self._store(events, records, started))
+
+    async def _store(self, events: list[Any], records: list[Record], started: float) -> None:
+        """Publish the outputs, wait for the broker, then acknowledge the inputs."""
+        await self._publisher.publish_many(records)
+        for event in events:
+            await self.stream.ack(event)
+        elapsed = time.perf_counter() - started
+        for _ in events:
+            PROCESSING_SECONDS.labels(agent=self._agent).observe(elapsed)
 
 
 class Batches:

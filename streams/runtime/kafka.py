@@ -26,6 +26,7 @@ __all__ = [
     "max_record_bytes",
     "kafka_request",
     "idempotence_supported",
+    "fetch_wait_ms",
     "describe_broker",
     "start_client",
 ]
@@ -194,13 +195,33 @@ def idempotence_supported(settings: Settings) -> bool:
     return _PROBED[servers]
 
 
-def producer_kwargs(settings: Settings) -> dict[str, Any]:
-    """Producer settings: acks from all replicas; idempotence where the broker supports it."""
+#: A worker's fetch wait where the broker holds idle fetches for all of it (the embedded one).
+HELD_FETCH_WAIT_MS = 10
+#: A worker's fetch wait on Apache Kafka, which answers a fetch as soon as a record arrives.
+KAFKA_FETCH_WAIT_MS = 500
+
+
+def fetch_wait_ms(settings: Settings) -> int:
+    """NEWSSTREAM_FETCH_WAIT_MS, or by broker: short where the broker holds idle fetches.
+
+    The broker that lacks the idempotent producer (the embedded one) is the one that holds a
+    fetch for its whole wait; each idle fetch costs it a round trip, about 100 a second.
+    """
+    if settings.fetch_wait_ms is not None:
+        return settings.fetch_wait_ms
+    return KAFKA_FETCH_WAIT_MS if idempotence_supported(settings) else HELD_FETCH_WAIT_MS
+
+
+def producer_kwargs(settings: Settings, linger_ms: int = 5) -> dict[str, Any]:
+    """Producer settings: acks from all replicas; idempotence where the broker supports it.
+
+    `linger_ms`: how long a record may wait for others to share its request.
+    """
     return {
         **client_kwargs(settings),
         "acks": "all",
         "enable_idempotence": idempotence_supported(settings),
-        "linger_ms": 5,
+        "linger_ms": linger_ms,
         "max_request_size": max(MAX_REQUEST_BYTES, max_record_bytes(settings)),
     }
 

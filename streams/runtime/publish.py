@@ -162,7 +162,9 @@ class KafkaPublisher:
 
     async def _started(self) -> AIOKafkaProducer:
         if self._producer is None:
-            producer = AIOKafkaProducer(**producer_kwargs(self._settings))
+            # no linger: a batch's records are handed over together and then awaited, so
+            # waiting for more would only add to every hop's latency
+            producer = AIOKafkaProducer(**producer_kwargs(self._settings, linger_ms=0))
             try:
                 await producer.start()
             except BaseException:

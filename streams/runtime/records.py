@@ -71,7 +71,7 @@ def alert_records(
         alert.kind,
         alert.level,
         alert.alert_id,
-        alert.title,
+        alert.title or alert.summary,
         extra={"alert_id": alert.alert_id, "article_id": article_id},
     )
     topics = [alerts_topic, *dict.fromkeys(r.topic for r in matched if r.topic)]

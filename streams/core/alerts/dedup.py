@@ -26,9 +26,9 @@ class DedupParams:
     max_distance: int = DUPLICATE_MAX_DISTANCE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seen:
-    """What the dedup state keeps of one article."""
+    """What the dedup state keeps of one article (slots: a million of them fit in 100 MB)."""
 
     fingerprint: int
     seen_at: float  # event time, epoch seconds
