@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TypeAlias
 
 from streams.core.entities.gazetteer import (
@@ -77,15 +77,19 @@ def _title_before(text: str, pos: int) -> bool:
         return False
     before = text[lo:pos].rstrip()
     parts = before.rsplit(None, 1)
-    if not parts:
+    if not parts or not _ends_a_title(parts[-1]):
         return False
-    word = parts[-1].removesuffix(",").removesuffix(".")
+    return _title_tail().search(text, lo, pos) is not None
+
+
+@lru_cache(maxsize=16384)
+def _ends_a_title(word: str) -> bool:
+    """Whether the word's last ASCII letters (after a comma or full stop) end some title."""
+    word = word.removesuffix(",").removesuffix(".")
     k = len(word)
     while k > 0 and word[k - 1].isascii() and word[k - 1].isalpha():
         k -= 1
-    if word[k:].lower() not in _title_last_words():
-        return False
-    return _title_tail().search(text, lo, pos) is not None
+    return word[k:].lower() in _title_last_words()
 
 
 @cache
@@ -186,9 +190,13 @@ def _lone_word_type(text: str, run: list[Token], word: str) -> EntityType | None
         return "ORG"
     if _CAMEL.match(word) and not word.startswith(_SURNAME_PREFIX):
         return "ORG"
-    if _next_word(text, run[-1].end) in cues().loc_tails:
+    return _neighbours_type(text, run[0].start, run[-1].end)
+
+
+def _neighbours_type(text: str, start: int, end: int) -> EntityType | None:
+    """LOC for a one-word run [start, end) that a place word follows or precedes, else None."""
+    if _next_word(text, end) in cues().loc_tails:
         return "LOC"  # "Heathrow airport"
-    start = run[0].start
     if _PLACE_BEFORE.search(text, max(0, start - 12), start):
         return "LOC"  # "based in Tilbury"
     return None
@@ -222,15 +230,56 @@ def _lone_word(text: str, toks: list[Token], hits: _Hits) -> list[Mention] | Non
     None (left to the general cases) for a word that starts a longer gazetteer name or a title.
     """
     t = toks[0]
-    if t.text.lower().rstrip(".") in stopwords():
+    facts = _word_facts(t.text)
+    if facts.stop:
         return []
     hit = hits.get(t.start)
     if hit is not None and hit[0] == t.end:
         return [_gaz_mention(text, t.start, t.end, hit[1])]
-    if hit is None and not _title_at(toks, 0):
-        one = _classify_run(text, toks, False)
+    if hit is None and not facts.title:
+        one = _classify_lone(text, t, facts)
         return [one] if one is not None else []
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class _WordFacts:
+    """What one word says about a one-word chunk by itself, kept per word (see _lone_word)."""
+
+    stop: bool  # a stopword: no name
+    title: bool  # a title on its own ("President")
+    cyrillic: bool  # left untyped: the cues are English
+    shape: EntityType | None  # MISC for "A380", "iPhone"; ORG for "NATO", "WorldCom"
+
+
+@lru_cache(maxsize=65536)
+def _word_facts(word: str) -> _WordFacts:
+    misc = any(map(str.isdigit, word)) or word[0].islower()
+    org = _ACRONYM.match(word) or (_CAMEL.match(word) and not word.startswith(_SURNAME_PREFIX))
+    return _WordFacts(
+        stop=word.lower().rstrip(".") in stopwords(),
+        title=title_length([word]) > 0,
+        cyrillic=_CYRILLIC.search(word) is not None,
+        shape="MISC" if misc else "ORG" if org else None,
+    )
+
+
+def _classify_lone(text: str, t: Token, facts: _WordFacts) -> Mention | None:
+    """_classify_run for a one-word run that is no stopword, its word's facts known.
+
+    The cues are taken in _run_type's order: the word's digits or lower-case start, a title
+    before it, its shape, then its neighbours (_lone_word_type).
+    """
+    if facts.cyrillic:
+        return None
+    etype: EntityType | None = "MISC" if facts.shape == "MISC" else None
+    if etype is None and _title_before(text, t.start):
+        etype = "PERSON"
+    if etype is None:
+        etype = facts.shape or _neighbours_type(text, t.start, t.end)
+    m = Mention(t.start, t.end, text[t.start : t.end], etype, tokens=[t.text])
+    m.initial = is_initial(text, t.start)
+    return m
 
 
 def _listed_whole(text: str, toks: list[Token], hits: _Hits) -> list[Mention] | None:

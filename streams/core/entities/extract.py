@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from streams.core.entities.chunks import Mention, find_mentions
 from streams.core.entities.datelines import find_datelines
@@ -39,7 +40,13 @@ class _Group:
 
 
 def _words(m: Mention) -> list[str]:
-    return m.tokens or _WORD.findall(m.text)
+    return m.tokens or list(_text_words(m.text))
+
+
+@lru_cache(maxsize=16384)
+def _text_words(text: str) -> tuple[str, ...]:
+    """The words of a mention's text; the same names come back mention after mention."""
+    return tuple(_WORD.findall(text))
 
 
 def _skip_space(text: str, pos: int) -> int:
@@ -105,19 +112,14 @@ def _group(mentions: list[Mention]) -> list[_Group]:
     by_key: dict[str, _Group] = {}
     groups: list[_Group] = []
     index = _Index()
-    words_of = {id(m): _words(m) for m in mentions}
+    words_of = [_words(m) for m in mentions]
     # Gazetteer readings first, then the longest names, so short forms find their owner.
-    order = sorted(
-        mentions,
-        key=lambda m: (
-            len(words_of[id(m)]) < 2,
-            not m.from_gazetteer,
-            -len(words_of[id(m)]),
-            m.start,
-        ),
-    )
-    for m in order:
-        words = words_of[id(m)]
+    keys = [
+        (len(w) < 2, not m.from_gazetteer, -len(w), m.start)
+        for m, w in zip(mentions, words_of, strict=True)
+    ]
+    for k in sorted(range(len(mentions)), key=keys.__getitem__):
+        m, words = mentions[k], words_of[k]
         text_key = _norm(m.text)
         key = _norm(m.canonical) if m.canonical else text_key
         g = by_key.get(key) or by_key.get(text_key)

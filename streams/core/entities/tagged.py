@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from streams.core.entities.chunks import MAX_NAME_TOKENS, Mention, find_mentions, title_length
 from streams.core.entities.gazetteer import GazEntry, cues, gazetteer
@@ -27,7 +27,13 @@ __all__ = ["find_tagged_mentions", "rule_spans"]
 
 _WORD = re.compile(r"[^\W_][\w&'’.-]*")
 _TITLE_CASE = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ][\w'’&-]*"
-_LONG_RUN = re.compile(rf"(?<![\w'’&-])(?:{_TITLE_CASE}[ \t]+){{{MAX_NAME_TOKENS},}}{_TITLE_CASE}")
+# (?<![\w'’&-])(?:{_TITLE_CASE}[ \t]+){MAX_NAME_TOKENS,}{_TITLE_CASE}, written to open with the
+# first word's capital so that the search skips to capitals (a pattern that opens with a
+# lookbehind is tried at every character); the lookbehind then looks past that capital.
+_LONG_RUN = re.compile(
+    rf"[A-ZÀ-ÖØ-Þ](?<![\w'’&-].)[a-zß-öø-ÿ][\w'’&-]*[ \t]+"
+    rf"(?:{_TITLE_CASE}[ \t]+){{{MAX_NAME_TOKENS - 1},}}{_TITLE_CASE}"
+)
 _CONNECTORS = frozenset({"of", "the", "and", "for", "&", "de", "in"})
 _TYPES: dict[str, EntityType] = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
 # Gazetteer kinds whose type wins over the tagger's: hand-kept names, and demonyms (read as
@@ -47,12 +53,18 @@ def _currency_codes() -> frozenset[str]:
 def _not_a_name(text: str, s: int, e: int) -> bool:
     """A tagged span that names nothing: a time zone ("ET"), a currency ("USD", the "US" of
     "US$40") or a title alone ("Chief Executive Officer")."""
-    surface = text[s:e]
-    if surface in zone_abbreviations() or surface in _currency_codes() or text[e : e + 1] == "$":
+    return text[e : e + 1] == "$" or _names_nothing(text[s:e])
+
+
+@lru_cache(maxsize=16384)
+def _names_nothing(surface: str) -> bool:
+    """_not_a_name for the surface alone (a time zone, a currency code, titles only)."""
+    if surface in zone_abbreviations() or surface in _currency_codes():
         return True
     return _title_words(surface) == len(_WORD.findall(surface))
 
 
+@lru_cache(maxsize=16384)
 def _title_words(surface: str) -> int:
     """How many words at the start of surface make titles ("President", "Chief Executive")."""
     words = _WORD.findall(surface)
@@ -73,6 +85,8 @@ def _after_titles(text: str, s: int, e: int) -> int:
 
 def _overlaps(s: int, e: int, spans: Sequence[tuple[int, int]]) -> bool:
     """Whether [s, e) overlaps one of spans (sorted, not overlapping one another)."""
+    if not spans:
+        return False  # the common case for datelines and Title Case runs
     k = bisect_right(spans, (s, s))
     return (k > 0 and spans[k - 1][1] > s) or (k < len(spans) and spans[k][0] < e)
 

@@ -12,6 +12,8 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from itertools import compress
+from operator import ne
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +24,10 @@ from streams.core.entities.tagger_features import (
     BOS,
     EOS,
     WINDOW,
-    context_features,
-    gazetteer_marks,
+    gazetteer_mark_map,
     offset_prefix,
-    span_marks,
+    span_mark_map,
+    sparse_context_features,
     tokenize,
 )
 from streams.core.text.sentences import Sentences
@@ -67,12 +69,17 @@ class NameTagger:
         self._weights = np.asarray(weights, dtype=np.float32)
         trans = np.asarray(transitions, dtype=np.float32)
         self._trans = trans
+        self._trans_t = np.ascontiguousarray(trans.T)  # [to, from]
         self._outside = labels.index("O")
+        # Per label: the type it names ("" for O) and whether it continues a name (I-).
+        self._kinds = [lab[2:] for lab in labels]
+        self._inside = [lab.startswith("I-") for lab in labels]
         self._reset()
 
     def _reset(self) -> None:
         self._ids: dict[str, int] = {}
-        self._table = np.zeros((1024, _OFFSETS, len(self.labels)), dtype=np.float32)
+        # (offset, row, label): each offset's rows contiguous, for np.take
+        self._table = np.zeros((_OFFSETS, 1024, len(self.labels)), dtype=np.float32)
         for pad in (BOS, EOS):
             self._id(pad)
 
@@ -83,23 +90,35 @@ class NameTagger:
             attrs = str(npz["attrs"]).split("\n")
             return cls([str(x) for x in npz["labels"]], attrs, npz["weights"], npz["transitions"])
 
+    def _rows(self, words: Sequence[str]) -> list[int]:
+        """The words' rows in the table, new words' filled in.
+
+        The table starts afresh before a document that could take it past _CACHE_WORDS, not
+        in the middle of one, where the rows already looked up would go stale.
+        """
+        rows = list(map(self._ids.get, words))
+        if None not in rows:
+            return rows  # type: ignore[return-value]  # no None left
+        if len(self._ids) + len(words) > _CACHE_WORDS:
+            self._reset()
+            rows = list(map(self._ids.get, words))
+        return [self._id(w) if k is None else k for w, k in zip(words, rows, strict=True)]
+
     def _id(self, word: str) -> int:
         """The word's row in the table, its summed weights at each offset filled on first use."""
         k = self._ids.get(word)
         if k is not None:
             return k
-        if len(self._ids) >= _CACHE_WORDS:
-            self._reset()
         k = len(self._ids)
-        if k == len(self._table):
-            grown = np.zeros((2 * k, _OFFSETS, len(self.labels)), dtype=np.float32)
-            grown[:k] = self._table
+        if k == self._table.shape[1]:
+            grown = np.zeros((_OFFSETS, 2 * k, len(self.labels)), dtype=np.float32)
+            grown[:, :k] = self._table
             self._table = grown
         index, weights = self._index, self._weights
         for o in range(-WINDOW, WINDOW + 1):
             ids = [i for f in offset_prefix(word, o) if (i := index.get(f)) is not None]
             if ids:
-                self._table[k, o + WINDOW] = weights[ids].sum(axis=0)
+                self._table[o + WINDOW, k] = weights[ids].sum(axis=0)
         self._ids[word] = k
         return k
 
@@ -114,30 +133,38 @@ class NameTagger:
         bounds are the sentences' [first, end) token ranges: a word sees no neighbour across
         them (the padding words stand there, as in training).
         """
-        get = self._ids.get
-        known = [get(w) for w in words]
-        ids_of = [self._id(w) if k is None else k for w, k in zip(words, known, strict=True)]
-        pad_before, pad_after = [self._ids[BOS]] * WINDOW, [self._ids[EOS]] * WINDOW
-        padded: list[int] = []
-        real: list[int] = []
-        for a, b in bounds:
-            padded += pad_before
-            real.extend(range(len(padded), len(padded) + b - a))
-            padded += ids_of[a:b]
-            padded += pad_after
-        ids = np.asarray(padded)
-        span = len(padded) - 2 * WINDOW
+        ids, real = self._padded(np.array(self._rows(words), dtype=np.intp), bounds)
+        span = len(ids) - 2 * WINDOW
         table = self._table
-        em = table[ids[:span], 0].copy()
+        em = table[0].take(ids[:span], axis=0)
         for j in range(1, _OFFSETS):
-            em += table[ids[j : j + span], j]
-        em = em[np.asarray(real, dtype=np.int64) - WINDOW]
-        index = self._index
-        pairs = [(i, k) for i, f in context if (k := index.get(f)) is not None]
-        if pairs:
-            rows, feats = zip(*pairs, strict=True)
-            np.add.at(em, np.asarray(rows), self._weights[np.asarray(feats)])
+            em += table[j].take(ids[j : j + span], axis=0)
+        em = em[real - WINDOW]
+        if context:
+            rows, names = zip(*context, strict=True)
+            feats = list(map(self._index.get, names))
+            if None in feats:  # features the model never learnt
+                known = [k is not None for k in feats]
+                rows, feats = tuple(compress(rows, known)), list(compress(feats, known))
+            at = np.array(rows, dtype=np.intp)
+            np.add.at(em, at, self._weights.take(np.array(feats, dtype=np.intp), axis=0))
         return em
+
+    def _padded(self, rows: Any, bounds: Sequence[tuple[int, int]]) -> tuple[Any, Any]:
+        """The rows of each sentence's words between WINDOW padding words on either side, one
+        sentence after another, and where the words stand in that array."""
+        lengths = np.array([b - a for a, b in bounds], dtype=np.intp)
+        firsts = np.array([a for a, _ in bounds], dtype=np.intp)
+        before = np.cumsum(lengths) - lengths  # the sentence's first word among all kept
+        sentence = np.repeat(np.arange(len(bounds)), lengths)
+        kept = rows[np.arange(len(sentence)) + (firsts - before)[sentence]]
+        real = np.arange(len(sentence)) + WINDOW + 2 * WINDOW * sentence
+        ids = np.full(len(kept) + 2 * WINDOW * len(bounds), self._ids[EOS], dtype=np.intp)
+        ids[real] = kept
+        opening = before + 2 * WINDOW * np.arange(len(bounds))
+        for w in range(WINDOW):
+            ids[opening + w] = self._ids[BOS]
+        return ids, real
 
     def decode(
         self,
@@ -152,17 +179,25 @@ class NameTagger:
         after it (its transitions count). Tokens outside every stretch are O. Stretches are
         taken longest first, so step t works on the first k rows that reach t.
         """
-        n = len(em)
-        found = np.full(n, self._outside, dtype=np.int64)
         if bounds is None:
-            bounds = [(0, n)] if n else []
+            bounds = [(0, len(em))] if len(em) else []
+        names = self.labels
+        return [names[k] for k in self._decode(em, bounds, edges).tolist()]
+
+    def _decode(
+        self,
+        em: Any,
+        bounds: Sequence[tuple[int, int]],
+        edges: Sequence[tuple[bool, bool]] | None = None,
+    ) -> Any:
+        """decode's labels as the labels' indices."""
+        found = np.full(len(em), self._outside, dtype=np.int64)
         if edges is None:
             edges = [(False, False)] * len(bounds)
         if bounds:
             order = sorted(range(len(bounds)), key=lambda k: bounds[k][0] - bounds[k][1])
             self._viterbi(em, [bounds[k] for k in order], [edges[k] for k in order], found)
-        names = self.labels
-        return [names[k] for k in found.tolist()]
+        return found
 
     def _viterbi(
         self,
@@ -172,32 +207,40 @@ class NameTagger:
         found: Any,
     ) -> None:
         """Fill found with the best labels of each stretch, bounds sorted longest first."""
-        starts = np.asarray([a for a, _ in bounds])
-        lengths = np.asarray([b - a for a, b in bounds])
-        longest = int(lengths[0])
+        starts = np.array([a for a, _ in bounds], dtype=np.intp)
+        lengths = np.array([b - a for a, b in bounds], dtype=np.intp)
+        longest, count, labels = int(lengths[0]), len(bounds), len(self.labels)
+        steps = np.arange(longest)
         # active[t]: how many stretches reach step t (they are sorted longest first)
-        active = (lengths[None, :] > np.arange(longest)[:, None]).sum(axis=1).tolist()
-        cells = np.minimum(starts[:, None] + np.arange(longest), len(em) - 1)
-        scores = em[cells]  # (stretches, steps, labels); steps past a stretch's end unused
+        active = (lengths[None, :] > steps[:, None]).sum(axis=1).tolist()
+        cells = np.minimum(steps[:, None] + starts, len(em) - 1)
+        scores = em[cells]  # (steps, stretches, labels); steps past a stretch's end unused
         trans, out = self._trans, self._outside
-        after_o = np.asarray([a for a, _ in edges], dtype=np.float32)[:, None]
-        before_o = np.asarray([b for _, b in edges], dtype=np.float32)[:, None]
-        score = scores[:, 0] + after_o * trans[out]
-        back = np.zeros((len(bounds), longest, len(self.labels)), dtype=np.int64)
+        after_o = np.array([a for a, _ in edges], dtype=np.float32)[:, None]
+        before_o = np.array([b for _, b in edges], dtype=np.float32)[:, None]
+        score = scores[0] + after_o * trans[out]
+        back = np.zeros((longest, count, labels), dtype=np.intp)
+        # cand[s, j, i]: stretch s at label j coming from label i, reduced along its last
+        # (contiguous) axis; the best value is read at the argmax, which costs less than max
+        cand = np.empty((count, labels, labels), dtype=np.float32)
+        flat_cand = cand.reshape(-1)
+        cells_of = np.arange(count * labels).reshape(count, labels) * labels
+        into = self._trans_t
         for t in range(1, longest):
             k = active[t]
-            cand = score[:k, :, None] + trans
-            back[:k, t] = cand.argmax(axis=1)
-            score[:k] = cand.max(axis=1) + scores[:k, t]
+            np.add(score[:k, None, :], into, out=cand[:k])
+            best = cand[:k].argmax(axis=2, out=back[t, :k])
+            np.add(flat_cand.take(cells_of[:k] + best), scores[t, :k], out=score[:k])
         cur = (score + before_o * trans[:, out]).argmax(axis=1)
-        path = np.zeros((len(bounds), longest), dtype=np.int64)
-        rows = np.arange(len(bounds))
+        path = np.zeros((longest, count), dtype=np.intp)
+        flat = back.reshape(-1)
+        base = np.arange(count) * labels  # where each stretch's labels start in a step
         for t in range(longest - 1, 0, -1):
             k = active[t]
-            path[:k, t] = cur[:k]
-            cur[:k] = back[rows[:k], t, cur[:k]]
-        path[:, 0] = cur
-        inside = np.arange(longest)[None, :] < lengths[:, None]
+            path[t, :k] = cur[:k]
+            cur[:k] = flat.take(t * count * labels + base[:k] + cur[:k])
+        path[0] = cur
+        inside = steps[:, None] < lengths
         found[cells[inside]] = path[inside]
 
     def label_tokens(
@@ -227,7 +270,7 @@ class NameTagger:
         words = toks.words
         if not words:
             return []
-        marks = gazetteer_marks(toks, gazetteer().find(text) if hits is None else hits)
+        marks = gazetteer_mark_map(toks, gazetteer().find(text) if hits is None else hits)
         lower_seen = frozenset(filter(str.islower, words))
         bounds = []
         first = 0
@@ -236,14 +279,37 @@ class NameTagger:
             if last > first:
                 bounds.append((first, last))
             first = last
-        context = context_features(words, bounds, marks, lower_seen, span_marks(toks, rules))
+        ruled = span_mark_map(toks, rules)
+        context = sparse_context_features(words, bounds, marks, lower_seen, ruled)
         stretches, edges = _stretches(words, bounds)
-        labels = self.decode(self.emissions(words, bounds, context), stretches, edges)
-        return [
-            (toks.starts[a + x], toks.ends[a + y - 1], kind)
-            for a, b in stretches
-            for x, y, kind in entity_spans(labels[a:b])
-        ]
+        found = self._decode(self.emissions(words, bounds, context), stretches, edges)
+        starts, ends = toks.starts, toks.ends
+        return [(starts[a], ends[b - 1], kind) for a, b, kind in self._names(found, stretches)]
+
+    def _names(self, found: Any, stretches: Sequence[tuple[int, int]]) -> list[TaggedSpan]:
+        """entity_spans of each stretch's labels (found: label indices), in token indices.
+
+        Only the tokens not labelled O are read: a name ends at an O token, at a label that
+        does not continue it, and at its stretch's end.
+        """
+        kinds, inside = self._kinds, self._inside
+        limits = [b for _, b in stretches]  # stretches are in text order and apart
+        named = np.flatnonzero(found != self._outside).tolist()
+        labels = found[named].tolist()
+        out: list[TaggedSpan] = []
+        start, last, limit, kind, k = -1, -1, 0, "", 0
+        for i, lab in zip(named, labels, strict=True):
+            if inside[lab] and kinds[lab] == kind and i == last + 1 and i < limit:
+                last = i
+                continue
+            if start >= 0:
+                out.append((start, last + 1, kind))
+            while limits[k] <= i:
+                k += 1
+            start, last, limit, kind = i, i, limits[k], kinds[lab]
+        if start >= 0:
+            out.append((start, last + 1, kind))
+        return out
 
 
 def _stretches(
@@ -258,8 +324,9 @@ def _stretches(
     """
     stretches: list[tuple[int, int]] = []
     edges: list[tuple[bool, bool]] = []
+    everywhere = list(compress(range(len(words)), map(ne, words, map(str.lower, words))))
     for lo, hi in bounds:
-        cased = [i for i in range(lo, hi) if words[i] != words[i].lower()]
+        cased = everywhere[bisect_left(everywhere, lo) : bisect_left(everywhere, hi)]
         k = 0
         while k < len(cased):
             a = max(cased[k] - _REACH, lo)

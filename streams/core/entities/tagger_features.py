@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain, compress, repeat
+from operator import itemgetter
 
 from lemminflect import getAllLemmas
 
@@ -52,6 +54,13 @@ _TOKEN = re.compile(
     r"|['’][sS]\b"  # the possessive, a token of its own
     r"|\S"
 )
+# The common token first: a run of letters and digits that no other alternative claims or
+# extends (no ". , : & ' ’ -" follows it), so the slower alternatives are not tried for it.
+# Each match is also the whitespace before its token: a token holds no whitespace and every
+# other character lies in one, so the offsets are running sums of the lengths.
+_SPACED_TOKEN = re.compile(rf"(\s*)((?>[^\W_]+)(?![.,:&'’-])|{_TOKEN.pattern})")
+_FIRST_CHAR = itemgetter(slice(0, 1))  # w[:1]
+_SECOND = itemgetter(1)
 _SHAPE_RUNS = re.compile(r"(.)\1+")
 # Which gazetteer readings are told apart: the kinds the gazetteer has.
 _GAZ_KINDS = frozenset({"org", "region", "country", "demonym", "state", "city", "province"})
@@ -67,12 +76,11 @@ class TagTokens:
 
 
 def tokenize(text: str) -> TagTokens:
-    """CoNLL-style tokens of text, with their offsets."""
-    spans = [m.span() for m in _TOKEN.finditer(text)]
-    if not spans:
-        return TagTokens([], [], [])
-    starts, ends = zip(*spans, strict=True)
-    return TagTokens(list(starts), list(ends), [text[s:e] for s, e in spans])
+    """CoNLL-style tokens of text, with their offsets (the matches of _TOKEN)."""
+    # Trailing whitespace is no token's, and left in it would cost a failed match per space.
+    pairs = _SPACED_TOKEN.findall(text.rstrip())
+    offsets = list(accumulate(map(len, chain.from_iterable(pairs))))
+    return TagTokens(offsets[0::2], offsets[1::2], list(map(_SECOND, pairs)))
 
 
 def _shape(word: str) -> str:
@@ -151,9 +159,18 @@ def gazetteer_marks(
 
 def span_marks(tokens: TagTokens, spans: Iterable[tuple[int, int, str]]) -> list[str | None]:
     """Per token, the typed span it lies in ("B-PERSON", "I-ORG"), or None."""
+    marks: list[str | None] = [None] * len(tokens.starts)
+    for k, mark in span_mark_map(tokens, spans).items():
+        marks[k] = mark
+    return marks
+
+
+def span_mark_map(tokens: TagTokens, spans: Iterable[tuple[int, int, str]]) -> dict[int, str]:
+    """span_marks without the None entries, as token -> mark: a story has few names, and its
+    features are then found without a pass over every token. A later span overwrites."""
     starts, ends = tokens.starts, tokens.ends
     n = len(starts)
-    marks: list[str | None] = [None] * n
+    marks: dict[int, str] = {}
     for s, e, kind in spans:
         k = bisect_left(starts, s)
         if k == n or starts[k] != s:
@@ -164,6 +181,15 @@ def span_marks(tokens: TagTokens, spans: Iterable[tuple[int, int, str]]) -> list
             marks[j] = "I-" + kind
             j += 1
     return marks
+
+
+def gazetteer_mark_map(
+    tokens: TagTokens, hits: Iterable[tuple[int, int, GazEntry]]
+) -> dict[int, str]:
+    """gazetteer_marks without the None entries, as token -> mark (see span_mark_map)."""
+    return span_mark_map(
+        tokens, ((s, e, entry.kind) for s, e, entry in hits if entry.kind in _GAZ_KINDS)
+    )
 
 
 def context_features(
@@ -180,22 +206,52 @@ def context_features(
     and their neighbours, the rules' spans, and capitalised words seen in lower case
     elsewhere carry one.
     """
+    return sparse_context_features(
+        words, bounds, _present(marks), lower_seen, None if rules is None else _present(rules)
+    )
+
+
+def sparse_context_features(
+    words: Sequence[str],
+    bounds: Sequence[tuple[int, int]],
+    marks: Mapping[int, str],
+    lower_seen: frozenset[str],
+    rules: Mapping[int, str] | None = None,
+) -> list[tuple[int, str]]:
+    """context_features with the marks and rules as token -> mark maps (span_mark_map)."""
     out: list[tuple[int, str]] = [(a, "first") for a, _ in bounds]
-    capitalised = [i for i, w in enumerate(words) if w[:1].isupper()]
+    # isupper words before each token: a sentence with fewer than two is no headline
+    upper = list(accumulate(map(str.isupper, words), initial=0))
     for a, b in bounds:
-        caps = sum(1 for w in words[a:b] if len(w) > 1 and w.isupper())
-        if caps > 1 and caps * 2 > sum(1 for w in words[a:b] if w[:1].isalpha()):
-            out.extend((i, "headline") for i in range(a, b))
+        if upper[b] - upper[a] > 1 and _headline(words[a:b], upper[b] - upper[a]):
+            out.extend(zip(range(a, b), repeat("headline")))
     ends = {b for _, b in bounds}
     starts = {a for a, _ in bounds}
-    for i, mark in enumerate(marks):
-        if mark is not None:
-            out.append((i, "gz=" + mark))
-            if i not in starts:
-                out.append((i - 1, "+1:gz=" + mark))
-            if i + 1 not in ends:
-                out.append((i + 1, "-1:gz=" + mark))
+    for i, mark in sorted(marks.items()):
+        out.append((i, "gz=" + mark))
+        if i not in starts:
+            out.append((i - 1, "+1:gz=" + mark))
+        if i + 1 not in ends:
+            out.append((i + 1, "-1:gz=" + mark))
+    capitalised = compress(range(len(words)), map(str.isupper, map(_FIRST_CHAR, words)))
     out.extend((i, "lowseen") for i in capitalised if words[i].lower() in lower_seen)
     if rules is not None:
-        out.extend((i, "rule=" + r) for i, r in enumerate(rules) if r is not None)
+        out.extend((i, "rule=" + r) for i, r in sorted(rules.items()))
     return out
+
+
+def _present(marks: Sequence[str | None]) -> dict[int, str]:
+    """The tokens that have a mark, with it."""
+    return {i: m for i, m in enumerate(marks) if m is not None}
+
+
+def _headline(words: Sequence[str], upper: int) -> bool:
+    """Whether a sentence is a headline in capitals: most of its words are in capitals.
+
+    upper is how many of its words are isupper, a bound on those counted in capitals.
+    """
+    alpha = sum(map(str.isalpha, map(_FIRST_CHAR, words)))
+    if upper * 2 <= alpha:
+        return False
+    caps = sum(1 for w in words if len(w) > 1 and w.isupper())
+    return caps > 1 and caps * 2 > alpha

@@ -28,6 +28,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from streams.core.entities.datelines import DatelineMentions
 from streams.core.entities.gazetteer import gazetteer
@@ -99,37 +100,46 @@ def _mentions(text: str, e: Entity) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _fixed(e: Entity) -> tuple[Place, ...]:
+def _fixed(etype: str, text: str, aliases: tuple[str, ...], canonical: str) -> tuple[Place, ...]:
     """A nationality word's one reading, its country: "Venezuelan", "Pakistani Army"."""
     by_surface = gazetteer().by_surface
-    if e.type == "LOC":
-        words: tuple[str, ...] = (e.text, *e.aliases)
-    elif e.type in ("ORG", "MISC"):
-        parts = e.canonical.split(" ", 2)  # "Costa Rican", "Pakistani Army"
-        words = (e.canonical, " ".join(parts[:2]), parts[0])
+    if etype == "LOC":
+        words: tuple[str, ...] = (text, *aliases)
+    elif etype in ("ORG", "MISC"):
+        parts = canonical.split(" ", 2)  # "Costa Rican", "Pakistani Army"
+        words = (canonical, " ".join(parts[:2]), parts[0])
     else:
         words = ()
     for word in words:
         g = by_surface.get(word)
         if g is not None and g.geo is not None and g.geo.country:
-            if g.kind == "demonym" or (e.type != "LOC" and g.kind == "country"):
+            if g.kind == "demonym" or (etype != "LOC" and g.kind == "country"):
                 return (Place("country", g.geo.country, None, g.geo.lat, g.geo.lon, 0.0),)
     return ()
 
 
 def _readings(e: Entity) -> tuple[Place, ...]:
-    """The readings of an entity: a nationality word's country, else its name's places.
+    """The readings of an entity: a nationality word's country, else its name's places."""
+    return _name_readings(e.type, e.text, tuple(e.aliases), e.canonical)
+
+
+@lru_cache(maxsize=16384)
+def _name_readings(
+    etype: str, text: str, aliases: tuple[str, ...], canonical: str
+) -> tuple[Place, ...]:
+    """_readings of an entity with this type, text, aliases and canonical name: the same
+    names come back story after story, and their readings are the gazetteer's alone.
 
     A LOC name the gazetteer holds as no one country's (a continent, "Kashmir") has none;
     a MISC name (no rule typed it) counts only as evidence, an ORG's only by its first word.
     """
-    fixed = _fixed(e)
-    if fixed or e.type not in ("LOC", "MISC"):
+    fixed = _fixed(etype, text, aliases, canonical)
+    if fixed or etype not in ("LOC", "MISC"):
         return fixed
-    entry = gazetteer().by_surface.get(e.canonical) or gazetteer().by_surface.get(e.text)
+    entry = gazetteer().by_surface.get(canonical) or gazetteer().by_surface.get(text)
     if entry is not None and entry.kind in ("region", "demonym", "org") and not entry.country:
         return ()
-    for key in (e.canonical, e.text):  # not an alias: a wrong grouping would lend its place
+    for key in (canonical, text):  # not an alias: a wrong grouping would lend its place
         found = candidates(key)
         if found:
             return found
