@@ -150,7 +150,9 @@ def entities(doc: Document) -> None:
 
 def timexes(doc: Document) -> None:
     """Time expressions resolved against the publication time (else the reference time)."""
-    doc.timexes = extract_timexes(doc.text, doc.published.value or doc.reference_time)
+    doc.timexes = extract_timexes(
+        doc.text, doc.published.value or doc.reference_time, doc.sentences
+    )
 
 
 def quotes(doc: Document) -> None:

@@ -13,6 +13,7 @@ import yaml
 from ahocorasick_rs import AhoCorasick, MatchKind
 
 from streams.core.escalation.frames import anchor_slot, frame_entries, load_events
+from streams.core.escalation.literals import may_match, required_strings
 from streams.models import ACTIONS, CATEGORIES, LEVELS, Action, Category, Modality
 
 __all__ = [
@@ -79,10 +80,14 @@ class CueSet:
             return True
         if self.firsts.isdisjoint(present):
             return False
-        for index, word in enumerate(tokens):
-            for phrase in self.phrases.get(word, ()):
-                if tokens[index : index + len(phrase)] == phrase:
-                    return True
+        # only where a phrase's first word stands (tuple.index finds it without a Python loop)
+        for first in self.firsts & present:
+            index = -1
+            for _ in range(tokens.count(first)):
+                index = tokens.index(first, index + 1)
+                for phrase in self.phrases[first]:
+                    if tokens[index : index + len(phrase)] == phrase:
+                        return True
         return False
 
 
@@ -100,6 +105,9 @@ class Context:
     story_patterns: re.Pattern[str] | None = None
     reach: int = 0  # words either side of a match its cues must stand in (0: the sentence)
     triggers: frozenset[str] = frozenset()  # words one of which its cues need (no regex)
+    # strings without which `patterns` (`story_patterns`) cannot match: tested before a search
+    needs: tuple[str, ...] | None = None
+    story_needs: tuple[str, ...] | None = None
 
     def may_apply(self, wordset: frozenset[str]) -> bool:
         """False when no cue of the sentence context can be in the sentence (cheap test)."""
@@ -111,7 +119,7 @@ class Context:
             return False
         found = self.story.found_in(words, wordset) or (
             self.story_patterns is not None
-            and self.story_patterns.search(" ".join(words)) is not None
+            and _searched(self.story_patterns, self.story_needs, " ".join(words))
         )
         return found and not self.unless.found_in(words, wordset)
 
@@ -121,9 +129,14 @@ class Context:
         """True when the context's cues are in the sentence and no `unless` cue is."""
         found = self.cues.found_in(words, wordset) or (
             self.patterns is not None
-            and self.patterns.search(" ".join(words) if joined is None else joined) is not None
+            and _searched(self.patterns, self.needs, " ".join(words) if joined is None else joined)
         )
         return found and not self.unless.found_in(words, wordset)
+
+
+def _searched(pattern: re.Pattern[str], needs: tuple[str, ...] | None, text: str) -> bool:
+    """True when the pattern matches in text; its needs rule most texts out without a search."""
+    return may_match(needs, text) and pattern.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +267,26 @@ def _triggers(phrases: list[str]) -> frozenset[str]:
     return cues.words | cues.firsts
 
 
+def _context(name: str, spec: dict[str, Any]) -> Context:
+    """One context of escalation.yaml, its regexes compiled with the strings they need."""
+    patterns = re.compile("|".join(spec["regex"])) if spec.get("regex") else None
+    story = re.compile("|".join(spec["story_regex"])) if spec.get("story_regex") else None
+    return Context(
+        name=name,
+        categories=None if spec["categories"] == "all" else frozenset(spec["categories"]),
+        factor=float(spec["factor"]),
+        cues=_cue_set(spec.get("cues", [])),
+        patterns=patterns,
+        unless=_cue_set(spec.get("unless", [])),
+        story=_cue_set(spec["story"]) if spec.get("story") else None,
+        story_patterns=story,
+        reach=int(spec.get("reach", 0)),
+        triggers=_triggers(spec.get("cues", [])),
+        needs=required_strings(patterns) if patterns is not None else None,
+        story_needs=required_strings(story) if story is not None else None,
+    )
+
+
 def _bits(numbers: Iterable[int]) -> int:
     """The set of pattern numbers as an integer bit set."""
     value = 0
@@ -311,23 +344,7 @@ def _build(raw: dict[str, Any], events: dict[str, Any] | None = None) -> Lexicon
             last.setdefault(word, set()).add(number)
     modality = raw["modality"]
     cue_kinds = ("live_threat", "negated", "negated_after", "hypothetical", "future", "reported")
-    contexts = tuple(
-        Context(
-            name=name,
-            categories=None if spec["categories"] == "all" else frozenset(spec["categories"]),
-            factor=float(spec["factor"]),
-            cues=_cue_set(spec.get("cues", [])),
-            patterns=re.compile("|".join(spec["regex"])) if spec.get("regex") else None,
-            unless=_cue_set(spec.get("unless", [])),
-            story=_cue_set(spec["story"]) if spec.get("story") else None,
-            story_patterns=re.compile("|".join(spec["story_regex"]))
-            if spec.get("story_regex")
-            else None,
-            reach=int(spec.get("reach", 0)),
-            triggers=_triggers(spec.get("cues", [])),
-        )
-        for name, spec in raw["contexts"].items()
-    )
+    contexts = tuple(_context(name, spec) for name, spec in raw["contexts"].items())
     lethal = raw["lethal"]
     return Lexicon(
         entries=tuple(entries),

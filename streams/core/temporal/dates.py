@@ -33,7 +33,16 @@ from streams.core.temporal.resolve import (
     weekday_date,
 )
 
-__all__ = ["Found", "Handler", "TimexRule", "DIGITS", "date_rules", "clock_value", "PARTS_OF_DAY"]
+__all__ = [
+    "Found",
+    "Handler",
+    "TimexRule",
+    "DIGITS",
+    "WORD_NEXT",
+    "date_rules",
+    "clock_value",
+    "PARTS_OF_DAY",
+]
 
 Found = tuple[int, int, str, str]  # start, end, TIMEX3 type, value
 Handler = Callable[[re.Match[str], str, Anchor], Found | None]
@@ -52,6 +61,11 @@ class TimexRule(NamedTuple):
 
 
 DIGITS = tuple("0123456789")
+#: After the leading \b of a rule whose every match starts with a word character: a no-op for
+#: what matches, but the scan then drops the boundaries at word ends at once instead of trying
+#: every alternative there (the window scans of the longest rules take ~40% less time;
+#: tests/core/temporal/test_timex_scan.py checks that the matches stay the same).
+WORD_NEXT = r"(?=\w)"
 _MONTH_WORDS = tuple(name[:3] for name in MONTH_NAMES)
 
 PARTS_OF_DAY = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}
@@ -293,7 +307,9 @@ def date_rules() -> list[TimexRule]:
         rf"|\s+of\s+(?P<yrel>this|last|next)\s+year)?(?!\s*\d))"
     )
     return [
-        TimexRule(re.compile(rf"\b{month_date}{clock_tail}"), _month_date, _MONTH_WORDS, 45, 60),
+        TimexRule(
+            re.compile(rf"\b{WORD_NEXT}{month_date}{clock_tail}"), _month_date, _MONTH_WORDS, 45, 60
+        ),
         TimexRule(
             re.compile(
                 r"\b(?P<iy>\d{4})-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
@@ -327,7 +343,7 @@ def date_rules() -> list[TimexRule]:
         ),
         TimexRule(
             re.compile(
-                r"\b(?:(?P<wmod>[Ee]arlier|[Ll]ater|[Ee]arly|[Ll]ate)\s+)?"
+                rf"\b{WORD_NEXT}(?:(?P<wmod>[Ee]arlier|[Ll]ater|[Ee]arly|[Ll]ate)\s+)?"
                 r"(?:(?P<wrel>this\s+coming|last|next|past|this|coming|on)\s+)?"
                 rf"(?P<wd>{FULL_WEEKDAY_RE})(?P<wpl>s)?\b"
                 r"(?:\s+(?P<wpart>morning|afternoon|evening|night)(?P<wpl2>s)?\b)?"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from streams.core.temporal.dates import PARTS_OF_DAY, Found, TimexRule
+from streams.core.temporal.dates import PARTS_OF_DAY, WORD_NEXT, Found, TimexRule
 from streams.core.temporal.lexicon import (
     FULL_MONTH_RE,
     FULL_WEEKDAY_RE,
@@ -302,7 +302,8 @@ def relative_rules() -> list[TimexRule]:
         ),
         TimexRule(
             re.compile(
-                r"\b(?:(?P<umod>earlier|later|early|late|(?:the\s+)?(?:start|beginning|middle|end|"
+                rf"\b{WORD_NEXT}"
+                r"(?:(?P<umod>earlier|later|early|late|(?:the\s+)?(?:start|beginning|middle|end|"
                 r"rest|remainder)\s+of)\s+)?"
                 r"(?:(?P<urel>this|last|next|past|previous|coming|following|current|that)"
                 r"|(?P<urel2>the\s+(?:last|past|previous|coming|following|next|current|same))"
@@ -319,7 +320,8 @@ def relative_rules() -> list[TimexRule]:
         ),
         TimexRule(
             re.compile(
-                r"\b(?P<dpre>(?:(?:over|in|during|for|within)\s+)?the\s+(?:past|last|next|coming|"
+                rf"\b{WORD_NEXT}"
+                r"(?P<dpre>(?:(?:over|in|during|for|within)\s+)?the\s+(?:past|last|next|coming|"
                 r"previous|following|first|final)\s+)?"
                 r"(?:(?:about|around|nearly|almost|more than|over|at least|up to|roughly|"
                 r"approximately|less than|fewer than|just|only)\s+)?"

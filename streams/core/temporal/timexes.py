@@ -16,7 +16,8 @@ from streams.core.temporal.mods import timex_mod
 from streams.core.temporal.periods import period_rules
 from streams.core.temporal.quarters import quarter_rules
 from streams.core.temporal.relative import relative_rules
-from streams.core.temporal.resolve import Anchor
+from streams.core.temporal.resolve import Anchor, known_sentences
+from streams.core.text.sentences import Sentences
 from streams.models import Timex
 
 __all__ = ["extract_timexes"]
@@ -135,24 +136,34 @@ def _candidates(text: str, anchor: Anchor) -> list[_Hit]:
     return hits
 
 
-def extract_timexes(text: str, anchor: datetime | None) -> list[Timex]:
-    """Return every time expression in text with its TIMEX3 value anchored on `anchor`."""
+def extract_timexes(
+    text: str, anchor: datetime | None, sentences: Sentences | None = None
+) -> list[Timex]:
+    """Return every time expression in text with its TIMEX3 value anchored on `anchor`.
+
+    `sentences` are the text's (Sentences.of(text)) when the caller has them: the tense of
+    an expression is read within its sentence, and the text need not be split again.
+    """
     if not text:
         return []
     # Relative days count in the writer's wall-clock time, so an aware anchor loses its zone.
     local = anchor.replace(tzinfo=None) if anchor is not None else None
-    hits = _candidates(text, local)
-    # The longest expression wins an overlap; on equal length the earlier rule.
+    with known_sentences(text, sentences):
+        taken = resolve_anaphors(_longest(_candidates(text, local), len(text)), local, text)
+    return [
+        Timex(text=text[s:e], type=kind, value=value, start=s, end=e, mod=timex_mod(text[s:e]))  # type: ignore[arg-type]
+        for s, e, kind, value in taken
+    ]
+
+
+def _longest(hits: list[_Hit], size: int) -> list[tuple[int, int, str, str]]:
+    """The longest expression wins an overlap; on equal length the earlier rule."""
     hits.sort(key=lambda h: (h[0] - h[1], h[2], h[0]))
     taken: list[tuple[int, int, str, str]] = []
-    used = bytearray(len(text))  # 1 where a taken expression covers the character
+    used = bytearray(size)  # 1 where a taken expression covers the character
     for start, end, _prio, kind, value in hits:
         if used.find(1, start, end) < 0:
             taken.append((start, end, kind, value))
             used[start:end] = b"\x01" * (end - start)
     taken.sort()
-    taken = resolve_anaphors(taken, local, text)
-    return [
-        Timex(text=text[s:e], type=kind, value=value, start=s, end=e, mod=timex_mod(text[s:e]))  # type: ignore[arg-type]
-        for s, e, kind, value in taken
-    ]
+    return taken

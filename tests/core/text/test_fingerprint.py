@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import unicodedata
+from hashlib import blake2b
 from itertools import combinations
 
 import pytest
@@ -231,3 +234,42 @@ def test_fingerprint_hamming_counts_differing_bits(a: str, b: str, expected: int
 def test_fingerprint_hamming_rejects_non_hex() -> None:
     with pytest.raises(ValueError):
         hamming("not-hex", "0000000000000000")
+
+
+def _simhash_by_definition(text: str) -> str:
+    """SimHash as the module docstring defines it, bit by bit in plain Python."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    words = re.findall(r"\w+", folded)
+    size = min(len(words), 3)
+    shingles = (
+        {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)} if words else set()
+    )
+    if not shingles:
+        return "0" * 16
+    counts = [0] * 64
+    for shingle in shingles:
+        value = int.from_bytes(blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
+        for bit in range(64):
+            counts[bit] += (value >> bit) & 1
+    return f"{sum(1 << bit for bit in range(64) if counts[bit] > len(shingles) / 2):016x}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "word",
+        "two words",
+        "a b c",
+        "a b c a b c a b c",  # repeated shingles count once
+        "snake_case and_underscores stay whole",
+        "Straße İstanbul ﬁnal ＦＵＬＬ width, Ünïcödé über alles",
+        "日本語のテキスト と English mixed 123 4.5",
+        PORT_STORY,
+        PORT_STORY.upper(),
+        *ORIGINALS.values(),
+    ],
+)
+def test_fingerprint_simhash_matches_its_definition(text: str) -> None:
+    # the vectorised count and the ASCII fast path give the value of the plain definition
+    assert simhash(text) == _simhash_by_definition(text)
