@@ -202,6 +202,14 @@ class Settings(BaseSettings):
     heartbeat_interval_s: float = Field(
         default=1.0, gt=0, description="Consumer heartbeat interval in seconds"
     )
+    core_processes: int = Field(
+        default=1,
+        ge=0,
+        le=64,
+        description="Processes per worker that run the enrichment core beside the worker's "
+        "event loop, so that fetching, publishing and the alert stage overlap with it. 0 runs "
+        "the core in the event loop (for a machine with one core)",
+    )
     fetch_wait_ms: int | None = Field(
         default=None,
         ge=1,

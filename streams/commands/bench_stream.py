@@ -67,6 +67,9 @@ STALL_S = 60.0
 #: Seconds a worker group may take to start and settle.
 SETTLE_TIMEOUT_S = 120.0
 
+#: How long the collector's fetches wait at the broker for new records (ms).
+COLLECTOR_FETCH_WAIT_MS = 500
+
 #: What a worker logs when partitions are assigned to it (streams.runtime.app).
 _ASSIGNED = re.compile(r'"msg":"partitions assigned: ([^"]*)"')
 #: What a worker logs once it restored the alert state (streams.runtime.state_log).
@@ -87,6 +90,30 @@ def cpu_seconds(pid: int | None) -> float:
         return 0.0
     fields = stat.rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int | None) -> list[int]:
+    """`pid` and every process below it (a worker and its core processes), Linux /proc."""
+    if pid is None:
+        return []
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo += children.get(current, [])
+    return tree
+
+
+def tree_cpu_seconds(pid: int | None) -> float:
+    """CPU seconds of a process and of every process below it now."""
+    return sum(cpu_seconds(p) for p in process_tree(pid))
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -158,7 +185,10 @@ class _Collector:
             **client_kwargs(settings),
             group_id=None,
             auto_offset_reset="earliest",
-            fetch_max_wait_ms=20,
+            # the latencies come from the records' timestamps, not from when they are read:
+            # a long wait keeps the collector's fetches, which cost the embedded broker a
+            # scan of each partition, few
+            fetch_max_wait_ms=COLLECTOR_FETCH_WAIT_MS,
         )
         await self._consumer.start()
         self._task = asyncio.create_task(self._read(self._consumer))
@@ -208,7 +238,9 @@ async def _keys_on(settings: Settings, topic: str) -> set[str]:
 
     counts = await partition_counts(settings, [topic])
     parts = [TopicPartition(topic, p) for p in range(counts.get(topic, 0))]
-    consumer = AIOKafkaConsumer(**client_kwargs(settings), group_id=None, fetch_max_wait_ms=20)
+    consumer = AIOKafkaConsumer(
+        **client_kwargs(settings), group_id=None, fetch_max_wait_ms=COLLECTOR_FETCH_WAIT_MS
+    )
     await consumer.start()
     keys: set[str] = set()
     try:
@@ -433,7 +465,7 @@ def _renamed(articles: list[bytes], prefix: str) -> list[bytes]:
 
 async def _timed_burst(run: _Run, pids: list[int], articles: list[bytes]) -> _Burst:
     """Send `articles` at once; wait for their outputs (or a stall); measure the burst."""
-    cpu_before = sum(cpu_seconds(p) for p in pids)
+    cpu_before = sum(tree_cpu_seconds(p) for p in pids)
     broker_before = cpu_seconds(run.broker_pid)
     started = time.time()
     await _burst(run.settings, articles)
@@ -444,7 +476,7 @@ async def _timed_burst(run: _Run, pids: list[int], articles: list[bytes]) -> _Bu
     return _Burst(
         len(done),
         max(done, default=started) - started,
-        sum(cpu_seconds(p) for p in pids) - cpu_before,
+        sum(tree_cpu_seconds(p) for p in pids) - cpu_before,
         cpu_seconds(run.broker_pid) - broker_before,
         missing,
     )
@@ -491,7 +523,7 @@ async def _with_workers(run: _Run, articles: list[bytes], workers: int) -> dict[
         after_rate = max(1.0, burst.rate / 2)
         later = _renamed(articles[:AFTER_BURST_ARTICLES], "after")
         sent_after, lost_after = await _paced_run(run, later, after_rate)
-        peak = max(peak_rss_mb(pid) for pid in pids)
+        peak = max(round(sum(peak_rss_mb(p) for p in process_tree(pid)), 1) for pid in pids)
     missing |= probe.missing | lost | burst.missing | lost_after
     report = await diagnose_missing(settings, missing)
     after = _latencies(sent_after, run.collector)

@@ -3,7 +3,8 @@
     news.raw ─► enrich ─► <app>-stories ─► alert ─► news.enriched, news.alerts
                  └─► news.deadletter
 
-- `enrich` (scales with the partitions of news.raw): core enrichment; bad input is dead-lettered.
+- `enrich` (scales with the partitions of news.raw): core enrichment, in the worker's core
+  processes (streams.runtime.core_pool); bad input is dead-lettered.
 - `alert` (streams.runtime.alert_stage): near-duplicate stories, `duplicate_of`, subscriber
   rules, and spike counts per entity and country. It reads one partition, so that duplicates
   and mentions from any source meet in one place, and publishes news.enriched. Its state is
@@ -17,6 +18,7 @@ the alert stage's state changes go out in the same batch as the outputs they pro
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,16 +28,16 @@ import faust
 
 from streams.core.alerts.rules import Rule
 from streams.core.alerts.state import AlertState
-from streams.core.pipeline import MessageContext, enrich
+from streams.core.pipeline import MessageContext
 from streams.errors import ConfigError
-from streams.models import DeadLetter, EnrichedArticle
 from streams.runtime.alert_stage import AlertStage, Outcome
 from streams.runtime.batching import Batches
+from streams.runtime.core_pool import CorePool, Pending
 from streams.runtime.driver import NewsFaustApp
 from streams.runtime.kafka import credentials, fetch_wait_ms
 from streams.runtime.metrics import MESSAGES_IN
 from streams.runtime.publish import KafkaPublisher, MemoryPublisher, Publisher
-from streams.runtime.records import enrich_records, to_json
+from streams.runtime.records import to_json
 from streams.runtime.state_log import KafkaStateLog, MemoryStateLog, StateLog
 from streams.settings import Settings, configured_rules
 
@@ -46,12 +48,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class NewsApp:
-    """The Faust app with its agents, the alert stage's state and the publisher they use."""
+    """The Faust app with its agents, the alert stage's state, the core's processes and the
+    publisher they use."""
 
     app: faust.App
     enrich_agent: Any
     alert_agent: Any
     state: AlertState
+    pool: CorePool
     publisher: Publisher
     settings: Settings
     rules: tuple[Rule, ...]
@@ -164,22 +168,25 @@ class _Agents:
         self._publisher = publisher
         self._stage = stage
         self._owned = owned  # the producer this app started, closed at shutdown
-        self._options = settings.core_options()
+        self.pool = CorePool(settings, settings.core_processes)
         self._batches = Batches()
 
-    async def enrich(self, stream: Any) -> AsyncIterator[EnrichedArticle | DeadLetter]:
-        """news.raw: each event enriched for the alert stage, or dead-lettered."""
-        settings = self._settings
+    async def enrich(self, stream: Any) -> None:
+        """news.raw: each event enriched for the alert stage, or dead-lettered.
+
+        The core runs in the pool's processes: up to `pool.depth` events are in flight while
+        more input waits; their records join the batch in input order.
+        """
         batch = self._batches.open(stream, self._publisher, "enrich")
-        results: list[EnrichedArticle | DeadLetter] = []
+        pool = self.pool
+        window: deque[tuple[Any, MessageContext, bytes, Pending]] = deque()
         async for event in batch.stream.events():
             ctx, value = _received(event, "enrich")
-            result = enrich(value, ctx, self._options)
-            records = enrich_records(result, ctx, settings.stories_topic, settings.topic_deadletter)
-            batch.add(event, records)
-            results.append(result)
-            for done in await batch.flush_due(results):
-                yield done
+            window.append((event, ctx, value, pool.submit(value, ctx)))
+            while window and (len(window) >= pool.depth or batch.stream.channel.empty()):
+                event, ctx, value, pending = window.popleft()
+                batch.add(event, await pool.records(value, ctx, pending))
+                await batch.flush_due([])
 
     async def alert(self, stream: Any) -> AsyncIterator[Outcome]:
         """The stories topic through the alert stage; its state changes trail each batch."""
@@ -208,6 +215,7 @@ class _Agents:
     async def on_shutdown(self, sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         """The worker stops: settle as for a rebalance, then close our producer."""
         await self._batches.settle(self._app.consumer.commit)
+        self.pool.close()
         if self._owned is not None:
             await self._owned.stop()
 
@@ -245,4 +253,4 @@ def create_app(
     enrich_agent = app.agent(_raw_topic(app, settings.topic_raw), name="enrich")(agents.enrich)
     stories = _raw_topic(app, settings.stories_topic, partitions=1)
     alert_agent = app.agent(stories, name="alert")(agents.alert)
-    return NewsApp(app, enrich_agent, alert_agent, stage.state, out, settings, rules)
+    return NewsApp(app, enrich_agent, alert_agent, stage.state, agents.pool, out, settings, rules)

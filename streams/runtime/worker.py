@@ -36,6 +36,7 @@ def run_worker(settings: Settings) -> None:
     asyncio.set_event_loop(loop)
     loop.run_until_complete(ensure_topics(settings))
     news = create_app(settings)
+    news.pool.start()  # the core loads in its processes while the worker joins the group
     worker = faust.Worker(
         news.app,
         loop=loop,

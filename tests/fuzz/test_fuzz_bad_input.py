@@ -71,7 +71,12 @@ mixed_bad = st.one_of(*(st.tuples(strategy, st.just(error)) for strategy, error 
 def test_fuzz_agent_dead_letters_and_keeps_running(payloads: list[tuple[bytes, str]]) -> None:
     publisher = MemoryPublisher()
     news = create_app(
-        Settings(broker="127.0.0.1:1", metrics_port=0, max_message_bytes=FUZZ_MAX_BYTES),
+        Settings(
+            broker="127.0.0.1:1",
+            metrics_port=0,
+            max_message_bytes=FUZZ_MAX_BYTES,
+            core_processes=0,  # in place: 40 apps; tests/runtime/test_core_pool.py for the pool
+        ),
         publisher=publisher,
     )
 

@@ -20,8 +20,13 @@ from tests.support.articles import (
     enriched,
 )
 
+#: The core runs in place here (tests/runtime/test_core_pool.py runs it in its processes).
 SETTINGS = Settings(
-    broker="127.0.0.1:1", metrics_port=0, alert_min_level="medium", spike_min_count=3
+    broker="127.0.0.1:1",
+    metrics_port=0,
+    alert_min_level="medium",
+    spike_min_count=3,
+    core_processes=0,
 )
 
 

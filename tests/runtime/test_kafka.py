@@ -8,7 +8,7 @@ import faust
 import pytest
 from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
 
-from streams.runtime.kafka import client_kwargs, credentials
+from streams.runtime.kafka import client_kwargs, credentials, producer_kwargs
 from streams.settings import Settings
 
 SECRET = "hunter2-very-secret"
@@ -51,3 +51,12 @@ def test_kafka_credentials_never_show_the_password() -> None:
     creds = credentials(settings)
     assert SECRET not in repr(creds) + str(creds) + repr(creds.faust())
     assert client_kwargs(settings)["bootstrap_servers"] == settings.bootstrap_servers
+
+
+def test_kafka_producers_batch_up_to_a_megabyte_and_the_publisher_does_not_linger() -> None:
+    """Enriched articles (~10 KB) share a batch instead of one batch each (the embedded broker
+    lists a partition's batches at every fetch); the worker's publisher sends at once."""
+    settings = _settings("PLAINTEXT", broker_kind="embedded")
+    kwargs = producer_kwargs(settings)
+    assert kwargs["max_batch_size"] >= 1024 * 1024 > 100 * 10_000
+    assert kwargs["linger_ms"] == 5 and producer_kwargs(settings, linger_ms=0)["linger_ms"] == 0
