@@ -163,12 +163,14 @@ def missing_report(
 
 
 class _Collector:
-    """Reads news.enriched and news.alerts from the start: when each article's output and its
-    alert were stored (the records' timestamps, set by the worker when it published them)."""
+    """Reads news.enriched, news.alerts and the internal stories topic from the start: when
+    each article's output, its alert and its enrichment (the first hop) were published (the
+    records' timestamps, set by the worker)."""
 
     def __init__(self, settings: Settings) -> None:
         self.enriched: dict[str, float] = {}
         self.alerted: dict[str, float] = {}
+        self.stories: dict[str, float] = {}
         self._settings = settings
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
@@ -182,6 +184,7 @@ class _Collector:
         self._consumer = AIOKafkaConsumer(
             settings.topic_enriched,
             settings.topic_alerts,
+            settings.stories_topic,
             **client_kwargs(settings),
             group_id=None,
             auto_offset_reset="earliest",
@@ -203,7 +206,7 @@ class _Collector:
             await self._consumer.stop()
 
     async def _read(self, consumer: AIOKafkaConsumer) -> None:
-        alerts = self._settings.topic_alerts
+        alerts, stories = self._settings.topic_alerts, self._settings.stories_topic
         while True:
             batches = await consumer.getmany(timeout_ms=200)
             for tp, records in batches.items():
@@ -214,7 +217,8 @@ class _Collector:
                         if article:
                             self.alerted.setdefault(article, stored)
                     elif record.key:  # keyed by article id
-                        self.enriched.setdefault(record.key.decode(), stored)
+                        seen = self.stories if tp.topic == stories else self.enriched
+                        seen.setdefault(record.key.decode(), stored)
 
     async def wait_for(self, ids: set[str], stall_s: float = STALL_S) -> set[str]:
         """Wait until every id's output was read, or none came for `stall_s`: the ids missing."""
@@ -545,10 +549,13 @@ async def _with_workers(run: _Run, articles: list[bytes], workers: int) -> dict[
 
 
 def _latencies(sent: dict[str, float], collector: _Collector) -> dict[str, float]:
-    """p50, p99 and max of ingest -> news.enriched and -> news.alerts, in ms."""
+    """p50, p99 and max of ingest -> news.enriched and -> news.alerts, in ms; and p50 of the
+    first hop (ingest -> enriched article published for the alert stage)."""
     to_enriched = [collector.enriched[i] - t for i, t in sent.items() if i in collector.enriched]
     to_alert = [collector.alerted[i] - t for i, t in sent.items() if i in collector.alerted]
+    to_stories = [collector.stories[i] - t for i, t in sent.items() if i in collector.stories]
     return {
+        "p50_to_stage_ms": _ms(to_stories, 0.5),
         "p50_to_enriched_ms": _ms(to_enriched, 0.5),
         "p99_to_enriched_ms": _ms(to_enriched, 0.99),
         "max_to_enriched_ms": _ms(to_enriched, 1.0),
