@@ -16,7 +16,14 @@ import orjson
 
 from streams.commands.produce import iter_file_messages, sample_feed_path
 
-__all__ = ["bench_articles", "bench_core", "percentile", "format_table", "cmd_bench"]
+__all__ = [
+    "bench_articles",
+    "bench_core",
+    "percentile",
+    "versus_spacy",
+    "format_table",
+    "cmd_bench",
+]
 
 #: Articles enriched before timing starts, so lazily loaded resources are not counted.
 WARMUP_ARTICLES = 20
@@ -108,7 +115,7 @@ def bench_core(count: int, size: int = 3000) -> dict[str, Any]:
         "tagger_share_of_time": round(1 - sum(without) / elapsed, 3),
         "tagger_load_ms": round(load_s * 1000, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        **_versus_spacy(count / elapsed, spacy),
+        **versus_spacy(count / elapsed, spacy),
     }
 
 
@@ -122,7 +129,7 @@ def _spacy_model() -> Any:
         return None
 
 
-def _versus_spacy(rate: float, spacy: list[float]) -> dict[str, Any]:
+def versus_spacy(rate: float, spacy: list[float]) -> dict[str, Any]:
     """spaCy's figures and the core's speed as a multiple of spaCy's, from the same run."""
     if not spacy:
         return {"spacy": f"not measured: install the spacy extra and {SPACY_MODEL}"}

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from streams.commands.bench import bench_articles, percentile
+from streams.commands.bench import WARMUP_ARTICLES, bench_articles, percentile
 from streams.commands.broker import EmbeddedBroker
 from streams.commands.demo import worker_process
 
@@ -331,7 +331,7 @@ def core_rate(articles: list[bytes]) -> float:
     """Articles/s of the core on this thread over `articles` (after a warm-up on the first)."""
     from streams.core.pipeline import enrich
 
-    for payload in articles[:20]:
+    for payload in articles[:WARMUP_ARTICLES]:
         enrich(payload)
     started = time.perf_counter()
     for payload in articles:

@@ -1,10 +1,11 @@
 """The stream bench's own arithmetic: when a worker group has settled, where missing outputs
-went, and the CPU time of a process."""
+went, the CPU time of a process, and the core's speed against spaCy's."""
 
 from __future__ import annotations
 
 import os
 
+from streams.commands.bench import versus_spacy
 from streams.commands.bench_stream import cpu_seconds, missing_report, settled
 
 
@@ -47,3 +48,10 @@ def test_bench_stream_cpu_seconds_grow_with_work() -> None:
         total += sum(range(10_000))
     assert total > 0
     assert cpu_seconds(None) == 0.0 and cpu_seconds(2**22 + 12345) == 0.0
+
+
+def test_bench_core_speed_ratio_to_spacy_or_why_not() -> None:
+    assert "not measured" in versus_spacy(100.0, [])["spacy"]
+    figures = versus_spacy(100.0, [0.02] * 10)  # spaCy at 50 articles/s
+    assert figures["spacy_articles_per_s"] == 50.0
+    assert figures["speed_ratio_to_spacy"] == 2.0 and figures["spacy_p50_ms"] == 20.0

@@ -28,7 +28,7 @@ class DedupParams:
 
 @dataclass(frozen=True, slots=True)
 class Seen:
-    """What the dedup state keeps of one article (slots: a million of them fit in 100 MB)."""
+    """What the dedup state keeps of one article (slots: a third less memory per story)."""
 
     fingerprint: int
     seen_at: float  # event time, epoch seconds
